@@ -1,0 +1,116 @@
+"""Everything the project knows about each CMS family, in one place.
+
+Hundreds of Korean local papers run on a handful of shared CMS products, so
+knowledge is kept per *family*, never per site: how to recognise an article
+URL, where to discover new ones (feeds, sitemaps, list pages) and, where the
+generic extractor needs help, where the body, byline and dates sit.
+
+Adapters are plain frozen dataclasses (data) with a few small methods. The
+crawler reads the discovery fields, the extractor reads the extraction fields.
+Nothing here imports Scrapy.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+
+@dataclass(frozen=True)
+class CmsFamily:
+    name: str
+    description: str
+    # Article URLs of this family match this (searched against the full URL).
+    article_url_pattern: str
+    # Discovery, relative to the outlet's homepage.
+    feed_paths: tuple[str, ...] = ()
+    sitemap_paths: tuple[str, ...] = ()
+    list_paths: tuple[str, ...] = ()
+    # Query parameter that pages through list pages (page=2, 3, ...).
+    list_page_param: str = "page"
+    # Extraction hints: XPath expressions tried in order; empty means the
+    # generic rules decide. `markup_signature` recognises the family from
+    # the page alone (for pages whose URL we do not control, e.g. in gold).
+    markup_signature: str = ""
+    body_xpaths: tuple[str, ...] = ()
+    title_xpaths: tuple[str, ...] = ()
+    subtitle_xpaths: tuple[str, ...] = ()
+    byline_xpaths: tuple[str, ...] = ()
+    date_xpaths: tuple[str, ...] = ()
+    remove_xpaths: tuple[str, ...] = ()
+
+    def is_article_url(self, url: str) -> bool:
+        return re.search(self.article_url_pattern, url) is not None
+
+    def feed_urls(self, homepage: str) -> list[str]:
+        return [urljoin(homepage, path) for path in self.feed_paths]
+
+    def sitemap_urls(self, homepage: str) -> list[str]:
+        return [urljoin(homepage, path) for path in self.sitemap_paths]
+
+    def list_urls(self, homepage: str) -> list[str]:
+        return [urljoin(homepage, path) for path in self.list_paths]
+
+
+ARTICLEVIEW_IDXNO = CmsFamily(
+    name="articleview_idxno",
+    description="The news/articleView.html?idxno=N family (ND Soft style), used by hundreds of local papers.",
+    article_url_pattern=r"/news/articleView\.html\?(?:[^#]*&)?idxno=\d+",
+    feed_paths=("/rss/allArticle.xml",),
+    sitemap_paths=(),
+    list_paths=("/news/articleList.html",),
+    list_page_param="page",
+    markup_signature="//*[@id='article-view-content-div']",
+    body_xpaths=("//*[@id='article-view-content-div']",),
+)
+
+ARTICLE_HTML_NO = CmsFamily(
+    name="article_html_no",
+    description="The news/article.html?no=N family, common among small provincial sites.",
+    article_url_pattern=r"/news/article\.html\?(?:[^#]*&)?no=\d+",
+    feed_paths=("/rss/",),
+    list_paths=("/news/section.html",),
+    list_page_param="page",
+)
+
+DATE_PATH_HTML = CmsFamily(
+    name="date_path_html",
+    description="Static article files under /site/data/html/YYYY/MM/DD/ (e.g. NewDaily's regional editions).",
+    article_url_pattern=r"/site/data/html/\d{4}/\d{2}/\d{2}/\d+\.html",
+    sitemap_paths=("/sitemap.xml",),
+    list_paths=("/",),
+    list_page_param="page",
+)
+
+GENERIC = CmsFamily(
+    name="generic",
+    description="Any other site: feeds from <link rel=alternate>, sitemaps from robots.txt, articles by URL shape.",
+    # Article-looking URLs: a long numeric id or a date in the path or query.
+    article_url_pattern=(
+        r"(?:/(?:news|article|articles|view|story)s?/[^?#]*\d{4,}"
+        r"|[?&](?:idxno|no|idx|aid|ncd|id|article_id|newsid)=\d{3,}"
+        r"|/\d{4}/\d{2}/\d{2}/[^/?#]+)"
+    ),
+    sitemap_paths=("/sitemap.xml",),
+    list_paths=("/",),
+)
+
+FAMILIES: dict[str, CmsFamily] = {
+    family.name: family
+    for family in (ARTICLEVIEW_IDXNO, ARTICLE_HTML_NO, DATE_PATH_HTML, GENERIC)
+}
+
+
+def get_family(name: str) -> CmsFamily:
+    try:
+        return FAMILIES[name]
+    except KeyError:
+        raise KeyError(f"unknown CMS family {name!r}; known: {', '.join(FAMILIES)}") from None
+
+
+def family_for_url(url: str) -> CmsFamily | None:
+    """The specific (non-generic) family whose article URL shape matches."""
+    for family in FAMILIES.values():
+        if family is not GENERIC and family.is_article_url(url):
+            return family
+    return None

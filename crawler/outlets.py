@@ -1,0 +1,373 @@
+"""The registry of regional news outlets: loading, selecting and checking it.
+
+An outlet is data (one CSV row), never code: it names its CMS family and
+only overrides the family's knowledge where it differs. The spider imports
+`load_outlets` and `select_outlets`; `python -m crawler.outlets check` is
+what CI and maintainers run after editing the CSV. Nothing here imports
+Scrapy, so the registry can be validated without a crawler.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import difflib
+import os
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from extractors.cms import FAMILIES, CmsFamily, get_family
+
+REGIONS: tuple[str, ...] = (
+    "서울", "부산", "대구", "인천", "광주", "대전", "울산", "세종",
+    "경기", "강원", "충북", "충남", "전북", "전남", "경북", "경남", "제주",
+)
+
+COLUMNS: tuple[str, ...] = (
+    "key", "name", "region", "homepage", "cms", "article_url_pattern",
+    "feeds", "sitemaps", "needs_js", "source",
+)
+
+DEFAULT_OUTLETS_PATH = Path(__file__).resolve().parent.parent / "datasets" / "outlets.csv"
+
+DEFAULT_MIN_OUTLETS = 150
+DEFAULT_MIN_PER_REGION = 4
+
+_KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# Outlets often serve the same site under www. and m. (mobile); a link to
+# either is still the outlet's own page.
+_HOST_ALIAS_PREFIXES = ("www.", "m.")
+
+
+def _site_host(host: str) -> str:
+    host = host.lower().rstrip(".")
+    for prefix in _HOST_ALIAS_PREFIXES:
+        if host.startswith(prefix):
+            return host[len(prefix):]
+    return host
+
+
+def _same_site(url: str, homepage: str) -> bool:
+    try:
+        candidate = urlsplit(url)
+        home = urlsplit(homepage)
+        candidate_port, home_port = candidate.port, home.port
+    except ValueError:
+        return False
+    if candidate.scheme not in ("http", "https") or not candidate.hostname or not home.hostname:
+        return False
+    if home_port is not None and candidate_port != home_port:
+        return False
+    return _site_host(candidate.hostname) == _site_host(home.hostname)
+
+
+@dataclass(frozen=True)
+class Outlet:
+    key: str
+    name: str
+    region: str
+    homepage: str
+    cms: str
+    article_url_pattern: str
+    feeds: tuple[str, ...]
+    sitemaps: tuple[str, ...]
+    needs_js: bool
+    source: str
+
+    @property
+    def family(self) -> CmsFamily:
+        return get_family(self.cms)
+
+    @property
+    def domain(self) -> str:
+        host = (urlsplit(self.homepage).hostname or "").lower()
+        return host[len("www."):] if host.startswith("www.") else host
+
+    def is_article_url(self, url: str) -> bool:
+        if not _same_site(url, self.homepage):
+            return False
+        pattern = self.article_url_pattern or self.family.article_url_pattern
+        return re.search(pattern, url) is not None
+
+    def feed_urls(self) -> list[str]:
+        if self.feeds:
+            return list(self.feeds)
+        return self.family.feed_urls(self.homepage)
+
+    def sitemap_urls(self) -> list[str]:
+        if self.sitemaps:
+            return list(self.sitemaps)
+        return self.family.sitemap_urls(self.homepage)
+
+    def list_urls(self) -> list[str]:
+        return [urljoin(self.homepage, path) for path in self.family.list_paths]
+
+
+class RegistryFormatError(ValueError):
+    """The CSV cannot be read as a registry at all (missing columns)."""
+
+
+def _parse_bool(text: str) -> bool | None:
+    lowered = text.strip().lower()
+    if lowered == "true":
+        return True
+    if lowered == "false":
+        return False
+    return None
+
+
+def _outlet_from_row(row: dict[str, str]) -> Outlet:
+    needs_js = _parse_bool(row["needs_js"])
+    return Outlet(
+        key=row["key"].strip(),
+        name=row["name"].strip(),
+        region=row["region"].strip(),
+        homepage=row["homepage"].strip(),
+        cms=row["cms"].strip(),
+        article_url_pattern=row["article_url_pattern"].strip(),
+        feeds=tuple(row["feeds"].split()),
+        sitemaps=tuple(row["sitemaps"].split()),
+        # An unreadable flag is kept as False here and reported by
+        # check_registry, which re-reads the raw text; loading never guesses True.
+        needs_js=bool(needs_js),
+        source=row["source"].strip(),
+    )
+
+
+def read_rows(path: str | os.PathLike) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [column for column in COLUMNS if column not in (reader.fieldnames or ())]
+        if missing:
+            raise RegistryFormatError(f"{path}: missing columns: {', '.join(missing)}")
+        return [{column: (row.get(column) or "") for column in COLUMNS} for row in reader]
+
+
+def load_outlets(path: str | os.PathLike = DEFAULT_OUTLETS_PATH) -> list[Outlet]:
+    return [_outlet_from_row(row) for row in read_rows(path)]
+
+
+def _close_matches(word: str, candidates: list[str]) -> list[str]:
+    lowered = word.lower()
+    substring_hits = [c for c in candidates if lowered in c.lower() or c.lower() in lowered]
+    fuzzy_hits = difflib.get_close_matches(word, candidates, n=5, cutoff=0.5)
+    return list(dict.fromkeys(substring_hits + fuzzy_hits))[:8]
+
+
+def select_outlets(
+    outlets: list[Outlet], outlet: str | None = None, region: str | None = None
+) -> list[Outlet]:
+    selected = list(outlets)
+    if region is not None:
+        if region not in REGIONS:
+            suggestions = _close_matches(region, list(REGIONS))
+            raise ValueError(
+                f"unknown region {region!r}; regions are: {' '.join(REGIONS)}"
+                + (f" (did you mean: {', '.join(suggestions)}?)" if suggestions else "")
+            )
+        selected = [o for o in selected if o.region == region]
+    if outlet is not None:
+        wanted = outlet.strip()
+        matching = [o for o in selected if o.key == wanted or o.name == wanted]
+        if not matching:
+            candidates = [o.key for o in selected] + [o.name for o in selected]
+            suggestions = _close_matches(wanted, candidates)
+            scope = f" in region {region}" if region else ""
+            hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else (
+                "; run `python -m crawler.outlets list` to see all outlets"
+            )
+            raise ValueError(f"no outlet with key or name {wanted!r}{scope}{hint}")
+        selected = matching
+    elif region is not None and not selected:
+        raise ValueError(f"no outlets registered in region {region}")
+    return selected
+
+
+def _is_homepage_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and parts.path == "/" \
+        and not parts.query and not parts.fragment
+
+
+def _outlet_problems(outlet: Outlet, check_sources: bool) -> list[str]:
+    where = f"outlet {outlet.key or '<no key>'}"
+    problems: list[str] = []
+    if not _KEY_PATTERN.match(outlet.key):
+        problems.append(f"{where}: key must be a lowercase ASCII slug (a-z, 0-9, -)")
+    if not outlet.name:
+        problems.append(f"{where}: name is empty")
+    if outlet.region not in REGIONS:
+        problems.append(f"{where}: region {outlet.region!r} is not one of {' '.join(REGIONS)}")
+    if outlet.cms not in FAMILIES:
+        problems.append(f"{where}: cms {outlet.cms!r} is not one of {', '.join(FAMILIES)}")
+    if not _is_homepage_url(outlet.homepage):
+        problems.append(f"{where}: homepage {outlet.homepage!r} must be scheme://host/ and nothing more")
+    if outlet.article_url_pattern:
+        try:
+            re.compile(outlet.article_url_pattern)
+        except re.error as error:
+            problems.append(f"{where}: article_url_pattern does not compile: {error}")
+    for url in outlet.feeds + outlet.sitemaps:
+        if not url.startswith(("http://", "https://")):
+            problems.append(f"{where}: feed/sitemap {url!r} is not an absolute http(s) URL")
+    if check_sources:
+        if not outlet.source:
+            problems.append(f"{where}: source is empty (every outlet needs an article URL seen in public material)")
+        elif _is_homepage_url(outlet.homepage) and not _same_site(outlet.source, outlet.homepage):
+            problems.append(f"{where}: source {outlet.source!r} is not on the homepage's host")
+    return problems
+
+
+def _duplicate_problems(outlets: list[Outlet]) -> list[str]:
+    problems = []
+    for label, value_of in (
+        ("key", lambda o: o.key),
+        ("host", lambda o: _site_host(urlsplit(o.homepage).hostname or "")),
+        ("name", lambda o: o.name),
+    ):
+        counts = Counter(value_of(o) for o in outlets if value_of(o))
+        for value, count in sorted(counts.items()):
+            if count > 1:
+                problems.append(f"duplicate {label} {value!r} ({count} outlets)")
+    return problems
+
+
+def check_registry(
+    outlets: list[Outlet],
+    min_outlets: int = DEFAULT_MIN_OUTLETS,
+    min_per_region: int = DEFAULT_MIN_PER_REGION,
+    check_sources: bool = True,
+    raw_rows: list[dict[str, str]] | None = None,
+) -> list[str]:
+    """Every problem found; an empty list means the registry is usable.
+
+    `raw_rows` (as read from the CSV) lets the check see a needs_js value
+    that is neither true nor false, which loading has already flattened.
+    """
+    problems: list[str] = []
+    for outlet in outlets:
+        problems.extend(_outlet_problems(outlet, check_sources))
+    for row in raw_rows or ():
+        if _parse_bool(row.get("needs_js", "")) is None:
+            problems.append(
+                f"outlet {row.get('key') or '<no key>'}: needs_js {row.get('needs_js')!r} must be true or false"
+            )
+    problems.extend(_duplicate_problems(outlets))
+    per_region = Counter(o.region for o in outlets)
+    for region in REGIONS:
+        if per_region[region] < min_per_region:
+            problems.append(f"region {region} has {per_region[region]} outlets (minimum {min_per_region})")
+    if len(outlets) < min_outlets:
+        problems.append(f"registry has {len(outlets)} outlets (minimum {min_outlets})")
+    return problems
+
+
+def check_file(
+    path: str | os.PathLike = DEFAULT_OUTLETS_PATH,
+    min_outlets: int = DEFAULT_MIN_OUTLETS,
+    min_per_region: int = DEFAULT_MIN_PER_REGION,
+    check_sources: bool = True,
+) -> tuple[list[Outlet], list[str]]:
+    rows = read_rows(path)
+    outlets = [_outlet_from_row(row) for row in rows]
+    problems = check_registry(outlets, min_outlets, min_per_region, check_sources, raw_rows=rows)
+    return outlets, problems
+
+
+def summarize(outlets: list[Outlet]) -> str:
+    families = list(FAMILIES)
+    header = ["region", "outlets", *families]
+    rows: list[list[str]] = []
+    for region in REGIONS + tuple(sorted({o.region for o in outlets} - set(REGIONS))):
+        in_region = [o for o in outlets if o.region == region]
+        by_family = Counter(o.cms for o in in_region)
+        rows.append([region, str(len(in_region)), *(str(by_family[f]) for f in families)])
+    total_by_family = Counter(o.cms for o in outlets)
+    rows.append(["total", str(len(outlets)), *(str(total_by_family[f]) for f in families)])
+    widths = [max(_display_width(cell) for cell in column) for column in zip(header, *rows)]
+    lines = [_format_row(header, widths)]
+    lines.append("  ".join("-" * width for width in widths))
+    lines.extend(_format_row(row, widths) for row in rows)
+    return "\n".join(lines)
+
+
+def _display_width(text: str) -> int:
+    # Hangul syllables take two terminal columns; pad by display width so
+    # the table lines up.
+    return sum(2 if "\uac00" <= ch <= "\ud7a3" else 1 for ch in text)
+
+
+def _format_row(cells: list[str], widths: list[int]) -> str:
+    padded = [cell + " " * (width - _display_width(cell)) for cell, width in zip(cells, widths)]
+    return "  ".join(padded).rstrip()
+
+
+def _command_check(arguments: argparse.Namespace) -> int:
+    if arguments.fictional:
+        outlets, problems = check_file(arguments.path, min_outlets=0, min_per_region=0, check_sources=False)
+    else:
+        outlets, problems = check_file(arguments.path, arguments.min_outlets, arguments.min_per_region)
+    print(summarize(outlets))
+    print()
+    if problems:
+        print(f"{len(problems)} problem(s):")
+        for problem in problems:
+            print(f"  - {problem}")
+        return 1
+    print(f"OK: {len(outlets)} outlets, no problems")
+    return 0
+
+
+def _command_list(arguments: argparse.Namespace) -> int:
+    outlets = load_outlets(arguments.path)
+    try:
+        selected = select_outlets(outlets, outlet=arguments.outlet, region=arguments.region)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for outlet in selected:
+        print(f"{outlet.region}\t{outlet.key}\t{outlet.name}\t{outlet.cms}\t{outlet.homepage}")
+    print(f"{len(selected)} outlet(s)", file=sys.stderr)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m crawler.outlets", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    check = commands.add_parser("check", help="validate a registry CSV and print its per-region summary")
+    check.add_argument("path", nargs="?", default=str(DEFAULT_OUTLETS_PATH))
+    check.add_argument("--min-outlets", type=int, default=DEFAULT_MIN_OUTLETS)
+    check.add_argument("--min-per-region", type=int, default=DEFAULT_MIN_PER_REGION)
+    check.add_argument(
+        "--fictional",
+        action="store_true",
+        help="a test fixture (e.g. the mirror's registry): no minimums, no source checks",
+    )
+    check.set_defaults(handler=_command_check)
+
+    listing = commands.add_parser("list", help="print outlets, optionally one region or one outlet")
+    listing.add_argument("--path", default=str(DEFAULT_OUTLETS_PATH))
+    listing.add_argument("--region", choices=None)
+    listing.add_argument("--outlet")
+    listing.set_defaults(handler=_command_list)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = build_parser().parse_args(argv)
+    try:
+        return arguments.handler(arguments)
+    except (OSError, RegistryFormatError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

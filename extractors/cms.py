@@ -28,6 +28,10 @@ class CmsFamily:
     list_paths: tuple[str, ...] = ()
     # Query parameter that pages through list pages (page=2, 3, ...).
     list_page_param: str = "page"
+    # Sequential article ids (for `-a backfill_ids=N`): a regex with one group
+    # that pulls the id out of an article URL, and the URL of a given id.
+    article_id_pattern: str = ""
+    article_url_template: str = ""
     # Extraction hints: XPath expressions tried in order; empty means the
     # generic rules decide. `markup_signature` recognises the family from
     # the page alone (for pages whose URL we do not control, e.g. in gold).
@@ -51,6 +55,19 @@ class CmsFamily:
     def list_urls(self, homepage: str) -> list[str]:
         return [urljoin(homepage, path) for path in self.list_paths]
 
+    @property
+    def has_sequential_ids(self) -> bool:
+        return bool(self.article_id_pattern and self.article_url_template)
+
+    def article_id(self, url: str) -> int | None:
+        if not self.article_id_pattern:
+            return None
+        match = re.search(self.article_id_pattern, url)
+        return int(match.group(1)) if match else None
+
+    def article_url_for_id(self, homepage: str, article_id: int) -> str:
+        return urljoin(homepage, self.article_url_template.format(id=article_id))
+
 
 ARTICLEVIEW_IDXNO = CmsFamily(
     name="articleview_idxno",
@@ -60,6 +77,8 @@ ARTICLEVIEW_IDXNO = CmsFamily(
     sitemap_paths=(),
     list_paths=("/news/articleList.html",),
     list_page_param="page",
+    article_id_pattern=r"[?&]idxno=(\d+)",
+    article_url_template="/news/articleView.html?idxno={id}",
     markup_signature="//*[@id='article-view-content-div']",
     body_xpaths=("//*[@id='article-view-content-div']",),
 )
@@ -68,9 +87,11 @@ ARTICLE_HTML_NO = CmsFamily(
     name="article_html_no",
     description="The news/article.html?no=N family, common among small provincial sites.",
     article_url_pattern=r"/news/article\.html\?(?:[^#]*&)?no=\d+",
-    feed_paths=("/rss/",),
-    list_paths=("/news/section.html",),
+    feed_paths=("/rss/news.xml",),
+    list_paths=("/news/section_list_all.html",),
     list_page_param="page",
+    article_id_pattern=r"[?&]no=(\d+)",
+    article_url_template="/news/article.html?no={id}",
 )
 
 DATE_PATH_HTML = CmsFamily(

@@ -1,0 +1,128 @@
+"""Publication and modification times as ISO 8601 in Korea time.
+
+Sources in order of trust: JSON-LD, meta tags, the byline (입력/수정/승인/
+기사입력/등록/송고), `<time datetime>`, the URL.  Cheap regexes first;
+dateparser (ko/en, Asia/Seoul) only as a last resort on a byline fragment
+whose prefix has been stripped.  A date without a prefix word anywhere in
+the page is never used: headers print today's date in widgets.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+KOREA_TIME = timezone(timedelta(hours=9))
+
+PUBLISHED_META_KEYS = (
+    "article:published_time",
+    "og:article:published_time",
+    "og:published_time",
+    "datepublished",
+    "publishdate",
+    "publish-date",
+    "pubdate",
+    "og:regdate",
+    "article:published",
+    "date",
+)
+MODIFIED_META_KEYS = ("article:modified_time", "og:updated_time", "datemodified", "og:article:modified_time")
+
+PUBLISHED_WORDS = r"기사\s*입력|입력\s*시간|입력|등록\s*일시|등록일?|승인|게재|송고\s*시간|송고|작성일?|발행일?|published|posted"
+MODIFIED_WORDS = r"최종\s*수정|수정\s*시간|수정일?|업데이트|updated|modified"
+DATE_BODY = (
+    r"(?P<year>(?:19|20)\d{2})\s*[.\-/년]\s*(?P<month>\d{1,2})\s*[.\-/월]\s*(?P<day>\d{1,2})\s*일?\.?"
+    r"(?:\s*[(\[]?\s*[월화수목금토일]\s*[)\]]?)?"
+    r"(?:\s*[(\[]?\s*(?P<ampm>오전|오후|AM|PM|am|pm)?\s*(?P<hour>\d{1,2})\s*[:시]\s*(?P<minute>\d{2})(?:\s*[:분]\s*(?P<second>\d{2}))?)?"
+)
+PUBLISHED_BYLINE = re.compile(rf"(?:{PUBLISHED_WORDS})\s*[:：]?\s*[\[(]?\s*{DATE_BODY}", re.IGNORECASE)
+MODIFIED_BYLINE = re.compile(rf"(?:{MODIFIED_WORDS})\s*[:：]?\s*[\[(]?\s*{DATE_BODY}", re.IGNORECASE)
+ISO_LIKE = re.compile(
+    r"(?P<year>(?:19|20)\d{2})[-./]?(?P<month>\d{2})[-./]?(?P<day>\d{2})"
+    r"(?:[T ]\s*(?P<hour>\d{2}):?(?P<minute>\d{2})(?::?(?P<second>\d{2})(?:\.\d+)?)?\s*(?P<zone>Z|[+-]\d{2}:?\d{2})?)?"
+)
+URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[/\-]?(0[1-9]|1[0-2])[/\-]?(0[1-9]|[12]\d|3[01])(?!\d{3,}\b)")
+
+
+def _build(year, month, day, hour=None, minute=None, second=None, zone: str | None = None, ampm: str | None = None) -> str | None:
+    try:
+        if hour is None:
+            datetime(int(year), int(month), int(day))
+            return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+        hour_value = int(hour)
+        if ampm and ampm.lower() in ("오후", "pm") and hour_value < 12:
+            hour_value += 12
+        if ampm and ampm.lower() in ("오전", "am") and hour_value == 12:
+            hour_value = 0
+        moment = datetime(int(year), int(month), int(day), hour_value, int(minute), int(second or 0))
+    except (ValueError, TypeError):
+        return None
+    tz = KOREA_TIME
+    if zone:
+        if zone == "Z":
+            tz = timezone.utc
+        else:
+            sign = 1 if zone[0] == "+" else -1
+            digits = zone[1:].replace(":", "")
+            tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0)))
+    return moment.replace(tzinfo=tz).astimezone(KOREA_TIME).isoformat()
+
+
+def parse_machine_date(value: str | None) -> str | None:
+    """ISO-like strings from JSON-LD and meta tags; no zone means Korea time."""
+    if not value:
+        return None
+    match = ISO_LIKE.search(value.strip())
+    if not match:
+        return parse_with_dateparser(value)
+    parts = match.groupdict()
+    return _build(parts["year"], parts["month"], parts["day"], parts["hour"], parts["minute"], parts["second"], parts["zone"])
+
+
+def _from_byline_match(match: re.Match) -> str | None:
+    parts = match.groupdict()
+    return _build(parts["year"], parts["month"], parts["day"], parts["hour"], parts["minute"], parts["second"], None, parts["ampm"])
+
+
+def find_byline_date(text: str, modified: bool = False) -> str | None:
+    """The first prefixed date (입력 2023.11.01 09:12 ...) in a text."""
+    pattern = MODIFIED_BYLINE if modified else PUBLISHED_BYLINE
+    for match in pattern.finditer(text):
+        value = _from_byline_match(match)
+        if value:
+            return value
+    return None
+
+
+def date_from_url(url: str) -> str | None:
+    match = URL_DATE.search(url or "")
+    if not match:
+        return None
+    return _build(match.group(1), match.group(2), match.group(3))
+
+
+def parse_with_dateparser(text: str) -> str | None:
+    """Fallback for free-form dates; slow, so only for short fragments."""
+    text = re.sub(rf"^\s*(?:{PUBLISHED_WORDS}|{MODIFIED_WORDS})\s*[:：]?", "", text or "", flags=re.IGNORECASE).strip()
+    if not text or len(text) > 60 or not re.search(r"\d", text):
+        return None
+    import dateparser
+
+    parsed = dateparser.parse(
+        text,
+        languages=["ko", "en"],
+        settings={"TIMEZONE": "Asia/Seoul", "RETURN_AS_TIMEZONE_AWARE": True, "PREFER_DATES_FROM": "past"},
+    )
+    if parsed is None:
+        return None
+    return parsed.astimezone(KOREA_TIME).isoformat()
+
+
+def has_time(value: str | None) -> bool:
+    return bool(value) and "T" in value
+
+
+def more_precise(first: str | None, second: str | None) -> str | None:
+    """Keep the first source, but take the second's time when the first is a bare day on the same day."""
+    if first and second and not has_time(first) and has_time(second) and second.startswith(first):
+        return second
+    return first or second

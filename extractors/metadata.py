@@ -1,0 +1,181 @@
+"""Title, subtitle, authors, section, site name, canonical URL, images.
+
+The title shown on the page is preferred to the `<title>` tag, which usually
+carries the site name (and sometimes a section) around the headline.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from extractors.boilerplate import EMAIL, NODE_PATTERNS
+from extractors.cleaning import class_and_id, normalise_space
+from extractors.record import Image
+
+META_XPATH = etree.XPath("//meta[@content]")
+TITLE_TAG_XPATH = etree.XPath("//title")
+CANONICAL_XPATH = etree.XPath("//link[@rel='canonical']/@href")
+HEADING_XPATH = etree.XPath(
+    "//h1 | //h2 | //h3 | //h4 | //*[self::div or self::p or self::span or self::strong or self::li]"
+    "[contains(@class,'tit') or contains(@class,'subject') or contains(@class,'headline') or contains(@class,'heading')"
+    " or contains(@id,'tit') or contains(@id,'subject')]"
+)
+EMAIL_PATTERN = re.compile(EMAIL)
+REPORTER_NAME = re.compile(r"([가-힣]{2,4})\s*(?:선임|수석|인턴|객원|전문|편집|취재)?\s*(?:기자|특파원|통신원|PD|논설위원|에디터)")
+PERSON_NAME = re.compile(r"^[가-힣]{2,4}$")
+# Separators between a headline and the site name in <title>/og:title.
+TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·<>]|::|ㅣ)\s+")
+TITLE_NOISE_PREFIX = re.compile(r"^\s*\[[^\]]{1,8}\]\s*")
+CAPTION_NODE = next(pattern for pattern in NODE_PATTERNS if pattern.name == "caption")
+
+
+def read_meta(root: etree._Element) -> dict[str, str]:
+    """First value of each meta property/name/itemprop, keys lower-cased."""
+    meta: dict[str, str] = {}
+    for element in META_XPATH(root):
+        key = element.get("property") or element.get("name") or element.get("itemprop")
+        if key:
+            meta.setdefault(key.strip().lower(), element.get("content", "").strip())
+    return meta
+
+
+def strip_site_name(title: str, site_name: str) -> str:
+    """Drop ' | Site', ' - Site', '< Section < 기사본문 - Site' around a headline."""
+    title = normalise_space(title)
+    parts = TITLE_SEPARATORS.split(title)
+    if len(parts) > 1:
+        # The headline is the longest piece; site names and sections are short.
+        title = max(parts, key=len)
+    if site_name and title.endswith(site_name) and len(title) > len(site_name) + 5:
+        title = title[: -len(site_name)].rstrip(" |-:")
+    return title
+
+
+def visible_headings(root: etree._Element) -> list[str]:
+    headings = []
+    for element in HEADING_XPATH(root):
+        text = normalise_space(element.text_content())
+        if 5 <= len(text) <= 250:
+            headings.append(text)
+    return headings
+
+
+def choose_title(root: etree._Element, meta: dict, json_ld_headline: str, site_name: str, family_titles: list[str]) -> str:
+    for text in family_titles:
+        if text:
+            return text
+    meta_titles = [meta.get("og:title", ""), meta.get("twitter:title", ""), json_ld_headline]
+    title_tag = TITLE_TAG_XPATH(root)
+    if title_tag:
+        meta_titles.append(title_tag[0].text_content())
+    meta_titles = [normalise_space(t) for t in meta_titles if t and t.strip()]
+    headings = visible_headings(root)
+    # A visible heading that a meta title contains is the headline as shown.
+    best = ""
+    for heading in headings:
+        for meta_title in meta_titles:
+            if heading == meta_title or (len(heading) >= 8 and heading in meta_title):
+                if len(heading) > len(best):
+                    best = heading
+    if best:
+        return best
+    for meta_title in meta_titles:
+        stripped = strip_site_name(meta_title, site_name)
+        if stripped:
+            return TITLE_NOISE_PREFIX.sub("", stripped) if len(stripped) > 12 else stripped
+    return headings[0] if headings else ""
+
+
+def clean_author_name(value: str) -> str:
+    value = normalise_space(EMAIL_PATTERN.sub("", value)).strip("()[]<> ,/")
+    match = REPORTER_NAME.search(value)
+    if match:
+        return match.group(1)
+    return value
+
+
+def authors_from_values(values: list[str]) -> list[str]:
+    names = []
+    for value in values:
+        for piece in re.split(r"[,·/]|\s및\s", value):
+            name = clean_author_name(piece)
+            if PERSON_NAME.match(name) and name not in names:
+                names.append(name)
+    return names
+
+
+def reporter_names_in(text: str) -> list[str]:
+    return [match.group(1) for match in REPORTER_NAME.finditer(text)]
+
+
+def canonical_url(root: etree._Element, meta: dict, url: str) -> str:
+    for value in CANONICAL_XPATH(root):
+        if value and value.strip():
+            return urljoin(url, value.strip())
+    if meta.get("og:url"):
+        return urljoin(url, meta["og:url"])
+    return url
+
+
+def caption_for(image: etree._Element) -> str:
+    """The caption near an image: figcaption, a caption-classed sibling, or alt."""
+    container = image.getparent()
+    for _ in range(3):
+        if container is None:
+            break
+        for candidate in container.iter():
+            if candidate is image or not isinstance(candidate.tag, str):
+                continue
+            if candidate.tag == "figcaption" or CAPTION_NODE.regex.search(class_and_id(candidate)):
+                text = normalise_space(candidate.text_content())
+                if text:
+                    return text
+        if container.tag in ("figure", "table", "td"):
+            break
+        container = container.getparent()
+    return normalise_space(image.get("alt") or "")
+
+
+def collect_images(container: etree._Element | None, meta: dict, base_url: str) -> list[Image]:
+    """Images inside the article container, each caption once."""
+    images: list[Image] = []
+    seen_sources = set()
+    seen_captions = set()
+    if container is not None:
+        for image in container.iter("img"):
+            src = image.get("src") or image.get("data-src") or image.get("data-original") or ""
+            if not src or src.startswith("data:"):
+                continue
+            src = urljoin(base_url, src.strip())
+            caption = caption_for(image)
+            if src in seen_sources:
+                continue
+            seen_sources.add(src)
+            if caption and caption in seen_captions:
+                caption = ""
+            seen_captions.add(caption)
+            images.append(Image(src=src, caption=caption))
+    if not images and meta.get("og:image"):
+        images.append(Image(src=urljoin(base_url, meta["og:image"])))
+    return images
+
+
+def caption_texts(container: etree._Element | None) -> set[str]:
+    """Every caption string in the container, to remove its echoes from the body."""
+    found = set()
+    if container is None:
+        return found
+    for element in container.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag == "figcaption" or CAPTION_NODE.regex.search(class_and_id(element)):
+            text = normalise_space(element.text_content())
+            if len(text) >= 4:
+                found.add(text)
+        if element.tag == "img" and element.get("alt"):
+            text = normalise_space(element.get("alt"))
+            if len(text) >= 10:
+                found.add(text)
+    return found

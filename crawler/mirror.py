@@ -14,11 +14,8 @@ server writes for the crawler (`--registry-out`).
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
-import io
 import logging
-import os
 import random
 import re
 import signal
@@ -294,11 +291,6 @@ class MirrorRequestHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if send_body:
             self.wfile.write(body)
-
-
-def read_registry_rows(path: Path) -> list[dict]:
-    with open(path, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,92 @@
+"""Scrapy settings. Every value can be overridden with `-s NAME=value`.
+
+Project settings (prefixed NEWS_ or named below) come first; Scrapy's own follow.
+"""
+import os
+
+BOT_NAME = "korean_regional_news"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# -- project settings ---------------------------------------------------------
+
+# The SQLite database the crawl writes.
+NEWS_DB = "news.db"
+# The outlet registry (see datasets/README.md); the demo points this at the mirror's.
+OUTLETS_FILE = "datasets/outlets.csv"
+# Who to contact about the crawler: goes into the User-Agent. Set it for real crawls.
+NEWS_CONTACT = os.environ.get("NEWS_CONTACT", "set NEWS_CONTACT")
+# List pages walked per section on an incremental run stop at the first page
+# with nothing new; this caps a first or backfill crawl.
+NEWS_MAX_LIST_PAGES = 50
+# Bodies shorter than this are recorded as failures, not stored (briefs are longer).
+NEWS_MIN_BODY_CHARS = 30
+# Headless Chromium for outlets flagged needs_js; Debian's package, not Playwright's download.
+NEWS_CHROMIUM_PATH = os.environ.get("NEWS_CHROMIUM_PATH", "/usr/bin/chromium")
+
+# -- politeness ---------------------------------------------------------------
+
+ROBOTSTXT_OBEY = True
+USER_AGENT = f"KoreanRegionalNewsBot/0.1 (+https://github.com/korean-regional-news; contact: {NEWS_CONTACT})"
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+COOKIES_ENABLED = False
+
+# -- robustness against bad input ---------------------------------------------
+
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 3 * 1024 * 1024
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 5
+
+# -- components ---------------------------------------------------------------
+
+DOWNLOADER_MIDDLEWARES = {
+    # Before HttpCompression/Redirect (lower numbers see the request first).
+    "crawler.middlewares.ConditionalRequestMiddleware": 580,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.ExtractArticlePipeline": 100,
+    "crawler.pipelines.ValidateArticlePipeline": 200,
+    "crawler.pipelines.DeduplicateArticlePipeline": 300,
+    "crawler.pipelines.StoreArticlePipeline": 400,
+}
+EXTENSIONS = {
+    "crawler.extensions.CrawlRunRecorder": 100,
+}
+
+# Only spiders whose outlets need JavaScript switch the download handlers to
+# scrapy-playwright (see NewsSpider.from_crawler), so other crawls never start
+# a browser.
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "executable_path": NEWS_CHROMIUM_PATH,
+    "headless": True,
+    "args": [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ],
+}
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+
+# -- development --------------------------------------------------------------
+
+# `-s HTTPCACHE_ENABLED=1` replays pages from .scrapy/httpcache while developing.
+HTTPCACHE_ENABLED = False
+HTTPCACHE_DIR = "httpcache"
+HTTPCACHE_EXPIRATION_SECS = 0
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"

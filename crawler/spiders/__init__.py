@@ -1,0 +1,1 @@
+"""Spiders: `news` crawls outlets from the registry, `urls` fetches given article URLs."""

@@ -1,0 +1,90 @@
+"""What both spiders share: fetching an article page and recording failures."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+
+from crawler.extensions import CrawlRun
+from crawler.items import PageItem
+from crawler.outlets import Outlet
+
+try:
+    from scrapy_playwright.page import PageMethod
+except ImportError:  # scrapy-playwright is a pinned dependency; this only guards odd installs
+    PageMethod = None
+
+
+def describe_failure(failure) -> tuple[str, int | None]:
+    """A short, human reason for a failed request, and its HTTP status if any."""
+    error = failure.value
+    if failure.check(HttpError):
+        return f"HTTP {error.response.status}", error.response.status
+    if failure.check(TimeoutError, TCPTimedOutError):
+        return "timeout: the server did not answer in time", None
+    if failure.check(DNSLookupError):
+        return "DNS lookup failed", None
+    message = failure.getErrorMessage() or type(error).__name__
+    if failure.check(IgnoreRequest) and "redirect" in message.lower():
+        return f"redirect loop or too many redirects ({message})", None
+    if "max size" in message.lower() or "maxsize" in message.lower():
+        return f"response too large ({message})", None
+    return f"{type(error).__name__}: {message}", None
+
+
+class ArticleFetchingSpider(scrapy.Spider):
+    """Base for spiders that request article pages and hand them to the pipelines."""
+
+    @property
+    def run(self) -> CrawlRun:
+        return CrawlRun.of(self.crawler)
+
+    def article_request(self, outlet: Outlet, url: str, **meta) -> scrapy.Request:
+        request_meta = {"outlet": outlet.key, "page_kind": "article", **meta}
+        if outlet.needs_js:
+            request_meta["playwright"] = True
+            if PageMethod is not None:
+                # JavaScript sites fill the page after load; wait for the network to settle.
+                request_meta["playwright_page_methods"] = [PageMethod("wait_for_load_state", "networkidle")]
+        # dont_filter: this spider dedupes URLs itself, and the dupe filter would
+        # silently swallow the second hop of a redirect loop instead of failing it.
+        return scrapy.Request(url, callback=self.parse_article, errback=self.on_error,
+                              meta=request_meta, dont_filter=True, priority=10)
+
+    def parse_article(self, response):
+        site = response.meta["outlet"]
+        requested_url = (response.meta.get("redirect_urls") or [response.request.url])[0]
+        if response.status == 304:
+            self.run.db.remember_page(requested_url, site, "article",
+                                      self.header(response, "ETag"), self.header(response, "Last-Modified"), 304)
+            return
+        yield PageItem(
+            url=response.url,
+            requested_url=requested_url,
+            site=site,
+            body=response.body,
+            content_type=self.header(response, "Content-Type"),
+            http_status=response.status,
+            etag=self.header(response, "ETag"),
+            last_modified=self.header(response, "Last-Modified"),
+            fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            rendered=bool(response.meta.get("playwright")),
+        )
+
+    def on_error(self, failure):
+        request = failure.request
+        site = request.meta.get("outlet", "")
+        if failure.check(IgnoreRequest) and "robots.txt" in (failure.getErrorMessage() or ""):
+            self.logger.info("skipped (robots.txt forbids it): %s", request.url)
+            self.run.count(site, "robots_forbidden")
+            return
+        reason, status = describe_failure(failure)
+        self.run.fail(request.url, site, "download", f"{request.meta.get('page_kind', 'page')}: {reason}", status)
+
+    @staticmethod
+    def header(response, name: str) -> str:
+        value = response.headers.get(name)
+        return value.decode("latin-1") if value else ""

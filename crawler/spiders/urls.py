@@ -1,0 +1,60 @@
+"""`scrapy crawl urls`: fetch and extract given article URLs.
+
+    scrapy crawl urls -a url=https://example.kr/news/articleView.html?idxno=1
+    scrapy crawl urls -a file=urls.txt      # one URL a line; # starts a comment
+
+A URL of an outlet in the registry is stored under that outlet; any other URL
+under its host name, so nothing given is dropped for being unknown.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from crawler.outlets import Outlet, load_outlets
+from crawler.spiders.base import ArticleFetchingSpider
+
+
+def host_of(url: str) -> str:
+    host = (urlsplit(url).netloc or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+class UrlsSpider(ArticleFetchingSpider):
+    name = "urls"
+
+    def __init__(self, url: str | None = None, file: str | None = None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.url = url
+        self.file = file
+        self.outlets: list[Outlet] = []
+
+    def given_urls(self) -> list[str]:
+        urls = [self.url] if self.url else []
+        if self.file:
+            for line in Path(self.file).read_text("utf-8").splitlines():
+                line = line.split("#", 1)[0].strip() if line.lstrip().startswith("#") else line.strip()
+                if line:
+                    urls.append(line)
+        if not urls:
+            raise ValueError("give -a url=URL or -a file=PATH (one URL a line)")
+        return urls
+
+    def outlet_for(self, url: str, registry: list[Outlet]) -> Outlet:
+        host = host_of(url)
+        for outlet in registry:
+            if outlet.domain == host or host.endswith("." + outlet.domain):
+                return outlet
+        netloc = urlsplit(url).netloc
+        return Outlet(key=host, name=host, region="", homepage=f"{urlsplit(url).scheme}://{netloc}/",
+                      cms="generic", article_url_pattern="", feeds=(), sitemaps=(), needs_js=False,
+                      source=url)
+
+    async def start(self):
+        registry = load_outlets(self.settings.get("OUTLETS_FILE"))
+        for url in self.given_urls():
+            outlet = self.outlet_for(url, registry)
+            if outlet not in self.outlets:
+                self.outlets.append(outlet)
+                self.run.db.upsert_sites([outlet])
+            yield self.article_request(outlet, url, unconditional=True)

@@ -90,7 +90,7 @@ def find_dates(root: etree._Element, meta: dict, script: ScriptData, family: Cms
     )
     time_published = next((parse_machine_date(value) for value in TIME_XPATH(root)), None)
     published = more_precise(machine_published, byline_published)
-    published = more_precise(published, time_published) or date_from_url(url)
+    published = more_precise(published, time_published) or parse_machine_date(script.app_published) or date_from_url(url)
     modified = parse_machine_date(script.modified) or next(
         (parse_machine_date(meta[key]) for key in MODIFIED_META_KEYS if meta.get(key)), None
     )

@@ -47,7 +47,7 @@ LINE_PATTERNS: tuple[LinePattern, ...] = (
     _line(
         "reporter_email",
         "byline",
-        r"^[^.!?。]{0,40}" + EMAIL + r"[)\]]?\s*$|^\s*\(?" + EMAIL,
+        EMAIL,
         "김민수 기자 kms@hanbit-news.mirror.test",
         max_length=90,
     ),
@@ -112,7 +112,7 @@ LINE_PATTERNS: tuple[LinePattern, ...] = (
     _line(
         "tip_off_promo",
         "boilerplate",
-        r"제보를?\s*기다립니다|기사\s*문의\s*및\s*제보|^\s*[▷☞※]\s*(전화|이메일|카카오톡|e-?mail)|제보\s*하기"
+        r"제보를?\s*기다립니다|기사\s*문의\s*및\s*제보|^\s*[▷☞※]?\s*[\[【]?\s*(전화|이메일|메일|카카오톡|카톡|e-?mail)\s*[\]】]|^\s*[▷☞※]\s*(전화|이메일|카카오톡|e-?mail)|제보\s*하기"
         r"|^\s*(카카오톡|카톡)\s*[:：@]|^\s*전화\s*\d{2,3}-\d{3,4}",
         "MBC 뉴스는 24시간 여러분의 제보를 기다립니다.",
     ),

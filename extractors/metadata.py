@@ -26,7 +26,9 @@ EMAIL_PATTERN = re.compile(EMAIL)
 REPORTER_NAME = re.compile(r"([가-힣]{2,4})\s*(?:선임|수석|인턴|객원|전문|편집|취재)?\s*(?:기자|특파원|통신원|PD|논설위원|에디터)")
 PERSON_NAME = re.compile(r"^[가-힣]{2,4}$")
 # Separators between a headline and the site name in <title>/og:title.
-TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·<>]|::|ㅣ)\s+")
+TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·<>]|::)\s+|\s*[|ㅣ]\s*")
+# After a site-name suffix is cut, a short section label may remain ("-정치").
+SECTION_SUFFIX = re.compile(r"\s*[-–—|ㅣ:]\s*[가-힣A-Za-z·/]{1,8}\s*$")
 TITLE_NOISE_PREFIX = re.compile(r"^\s*\[[^\]]{1,8}\]\s*")
 CAPTION_NODE = next(pattern for pattern in NODE_PATTERNS if pattern.name == "caption")
 
@@ -45,11 +47,16 @@ def strip_site_name(title: str, site_name: str) -> str:
     """Drop ' | Site', ' - Site', '< Section < 기사본문 - Site' around a headline."""
     title = normalise_space(title)
     parts = TITLE_SEPARATORS.split(title)
+    cut_site = False
     if len(parts) > 1:
         # The headline is the longest piece; site names and sections are short.
         title = max(parts, key=len)
+        cut_site = True
     if site_name and title.endswith(site_name) and len(title) > len(site_name) + 5:
-        title = title[: -len(site_name)].rstrip(" |-:")
+        title = title[: -len(site_name)].rstrip(" |-:ㅣ")
+        cut_site = True
+    if cut_site:
+        title = SECTION_SUFFIX.sub("", title)
     return title
 
 

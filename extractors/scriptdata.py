@@ -21,6 +21,12 @@ BODY_KEY_STRING = re.compile(
     r'\s*:\s*("(?:[^"\\]|\\.){200,}?")',
     re.DOTALL,
 )
+# Publication times in app state, under the key names common CMS APIs use.
+APP_DATE_KEY_STRING = re.compile(
+    r'\\?"(datePublished|publishedAt|published_at|publishDate|publish_date|firstPublishDate|first_publish_date'
+    r'|display_date|deployDt|regDt|regDate|reg_date|createDate|createdAt|created_at|articleDate|pubDate|writeDate)'
+    r'\\?"\s*:\s*\\?"([^"\\]{8,40})\\?"'
+)
 ARC_GLOBAL_CONTENT = re.compile(r"Fusion\.globalContent\s*=\s*(\{.*?\});\s*Fusion\.", re.DOTALL)
 MIN_SCRIPT_BODY_CHARS = 150
 
@@ -34,6 +40,8 @@ class ScriptData:
     section: str = ""
     site_name: str = ""
     json_ld_body: str = ""
+    # First publication time found in app state (Next.js, Arc, API JSON).
+    app_published: str = ""
     # Candidate bodies from app state (HTML or plain text), longest first.
     app_bodies: list[str] = field(default_factory=list)
 
@@ -126,6 +134,10 @@ def read_app_state(root: etree._Element, data: ScriptData) -> None:
             if parsed is not None:
                 candidates.extend(_long_strings_under_body_keys(parsed))
                 continue
+        if not data.app_published:
+            date_match = APP_DATE_KEY_STRING.search(text)
+            if date_match:
+                data.app_published = date_match.group(2)
         arc = ARC_GLOBAL_CONTENT.search(text)
         if arc:
             parsed = load_json_leniently(arc.group(1))

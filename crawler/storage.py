@@ -85,6 +85,7 @@ class NewsDatabase:
         self._clusters: dedup.StoryClusters | None = None
 
     def close(self) -> None:
+        self.db.conn.commit()
         self.db.close()
 
     # -- schema ---------------------------------------------------------------
@@ -252,9 +253,12 @@ class NewsDatabase:
     def index_article(self, url: str, title: str, body: str) -> None:
         rowid = next(self.db.query("select rowid from articles where url = ?", [url]))["rowid"]
         indexed_title, indexed_body = tokenize.index_texts([title, body])
-        self.db.execute("delete from articles_fts where rowid = ?", [rowid])
-        self.db.execute("insert into articles_fts (rowid, title, body) values (?, ?, ?)",
-                        [rowid, indexed_title, indexed_body])
+        # Raw statements are not committed by sqlite-utils: commit them here,
+        # or the last articles of a crawl would be rolled back at close.
+        with self.db.conn:
+            self.db.execute("delete from articles_fts where rowid = ?", [rowid])
+            self.db.execute("insert into articles_fts (rowid, title, body) values (?, ?, ?)",
+                            [rowid, indexed_title, indexed_body])
 
     def search(self, query: str, limit: int = 20) -> list[dict]:
         match = tokenize.fts_query(query)

@@ -23,7 +23,7 @@ def describe_failure(failure) -> tuple[str, int | None]:
     error = failure.value
     if failure.check(HttpError):
         return f"HTTP {error.response.status}", error.response.status
-    if failure.check(TimeoutError, TCPTimedOutError):
+    if failure.check(TimeoutError, TCPTimedOutError) or "Timeout" in type(error).__name__:
         return "timeout: the server did not answer in time", None
     if failure.check(DNSLookupError):
         return "DNS lookup failed", None

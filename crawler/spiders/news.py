@@ -1,7 +1,7 @@
 """`scrapy crawl news`: discover and fetch the articles of outlets in the registry.
 
     scrapy crawl news                       # every outlet
-    scrapy crawl news -a outlet=한빛뉴스      # one outlet, by key or name
+    scrapy crawl news -a outlet=한빛뉴스      # one outlet, by key or name (a,b for several)
     scrapy crawl news -a region=경북          # one region
     scrapy crawl news -a since=2024-01-01   # walk list pages back to a date
     scrapy crawl news -a backfill_ids=500   # walk sequential ids back (idxno family)
@@ -53,7 +53,12 @@ class NewsSpider(ArticleFetchingSpider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         registry = load_outlets(crawler.settings.get("OUTLETS_FILE"))
-        spider.outlets = select_outlets(registry, outlet=spider.outlet, region=spider.region)
+        # `-a outlet=a,b` selects several outlets.
+        names = [name.strip() for name in spider.outlet.split(",")] if spider.outlet else [None]
+        for name in names:
+            for outlet in select_outlets(registry, outlet=name, region=spider.region):
+                if outlet not in spider.outlets:
+                    spider.outlets.append(outlet)
         spider.outlets_by_key = {outlet.key: outlet for outlet in spider.outlets}
         spider.max_list_pages = spider.max_list_pages_argument or crawler.settings.getint("NEWS_MAX_LIST_PAGES", 50)
         # Settings are still open here (Scrapy >= 2.11): only crawls that include a

@@ -1,0 +1,46 @@
+# Two commands do all the set-up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= news.db
+
+.PHONY: install demo serve test crawl bench mirror check-outlets clean
+
+# Reinstalled whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## Crawl the bundled offline mirror into $(DB) and print a summary.
+demo: install
+	$(BIN)/python -m crawler.demo --db $(DB) --fresh
+
+## Explore the database in Datasette (Korean full-text search, facets, canned queries).
+serve: install
+	$(BIN)/datasette $(DB) --metadata datasets/datasette/metadata.yml --setting default_page_size 50
+
+## Install and run the whole test suite.
+test: install
+	$(BIN)/python -m pytest -q
+
+## The cron entry: crawl the real outlets of datasets/outlets.csv (needs internet).
+crawl: install
+	$(BIN)/news-cron-crawl --db $(DB)
+
+## Print the benchmark figures (extraction speed and quality, crawl throughput, tokenizer speed).
+bench: install
+	$(BIN)/python -m crawler.bench
+
+## Rebuild the mirror sites from datasets/mirror/stories/.
+mirror: install
+	$(BIN)/python datasets/mirror/build.py
+
+check-outlets: install
+	$(BIN)/python -m crawler.outlets check
+
+clean:
+	rm -f $(DB) $(DB)-wal $(DB)-shm

@@ -1,6 +1,7 @@
 """Render the bundled offline mirror: four fictional regional news sites.
 
-    .venv/bin/python datasets/mirror/build.py
+    .venv/bin/python datasets/mirror/build.py           # rebuild everything
+    .venv/bin/python datasets/mirror/build.py --check   # validate stories, write nothing
 
 Reads every `stories/*.yaml` (one published article each), validates it,
 renders it through the templates in `templates/<site-key>/` and rewrites
@@ -18,6 +19,7 @@ in `/` as `<path>index.html`.
 """
 from __future__ import annotations
 
+import argparse
 import csv
 import hashlib
 import io
@@ -31,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, unquote
 
 import jinja2
 import yaml
@@ -246,11 +248,13 @@ def load_stories(directory: Path) -> list[Story]:
 def url_to_file(url: str) -> str:
     """The document-root file the mirror server reads for a site-relative URL."""
     path, _, query = url.partition("?")
-    relative = path.lstrip("/")
+    relative = unquote(path).lstrip("/")
     if query:
-        params = sorted(query.split("&"), key=lambda param: param.split("=", 1)[0])
-        return f"{relative}@{'&'.join(params)}"
-    if path.endswith("/"):
+        # Decoded and sorted like the server does, so ?sc_word=%EC%88%98 and
+        # ?sc_word=수 name the same file.
+        pairs = sorted(parse_qsl(query, keep_blank_values=True))
+        return relative + "@" + "&".join(f"{name}={value}" for name, value in pairs)
+    if path.endswith("/") or not path:
         return f"{relative}index.html"
     return relative
 
@@ -411,9 +415,7 @@ def build_hanbit(stories: list[Story], env: jinja2.Environment) -> SiteOutput:
             **common, heading=f"'{tag}' 태그 기사", items=members, page=1,
             page_urls=[tag_url[tag]], list_url=tag_url[tag],
         )
-        # Crawlers request the percent-encoded form; people type the raw one.
         output.put_page(tag_url[tag], html, is_article=False)
-        output.put(f"/news/articleList.html?sc_word={tag}", html)
 
     render_simple_pages(output, env, key, common, {
         "/": "home.html", "/member/login.html": "login.html", "/com/company.html": "company.html",
@@ -692,13 +694,15 @@ def outlets_csv(outputs: list[SiteOutput]) -> str:
     return buffer.getvalue()
 
 
-def build(stories_dir: Path = STORIES_DIR) -> list[SiteOutput]:
+def build(stories_dir: Path = STORIES_DIR, write: bool = True) -> list[SiteOutput]:
     stories = load_stories(stories_dir)
     env = make_environment()
     outputs = []
     for key in SITE_KEYS:
         site_stories = [s for s in stories if s.site == key]
         outputs.append(BUILDERS[key](site_stories, env))
+    if not write:
+        return outputs
     if SITES_DIR.exists():
         shutil.rmtree(SITES_DIR)
     for output in outputs:
@@ -711,10 +715,13 @@ def build(stories_dir: Path = STORIES_DIR) -> list[SiteOutput]:
     return outputs
 
 
-def main(argv: list[str]) -> int:
-    stories_dir = Path(argv[1]) if len(argv) > 1 else STORIES_DIR
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Render datasets/mirror/stories into datasets/mirror/sites.")
+    parser.add_argument("--stories", type=Path, default=STORIES_DIR, help="directory of story YAML files")
+    parser.add_argument("--check", action="store_true", help="validate and render in memory; write nothing")
+    args = parser.parse_args(argv)
     try:
-        outputs = build(stories_dir)
+        outputs = build(args.stories, write=not args.check)
     except StoryError as error:
         print(f"build.py: bad story file: {error}", file=sys.stderr)
         return 1
@@ -725,4 +732,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(main())

@@ -211,6 +211,8 @@ def parse_story(path: Path) -> Story:
     tags = data.get("tags") or []
     if not isinstance(tags, list) or not all(isinstance(t, (str, int)) for t in tags):
         raise StoryError(f"{name}: tags must be a list of strings")
+    if any("/" in str(tag) for tag in tags):
+        raise StoryError(f"{name}: a tag may not contain '/' (tags become file names of tag pages)")
 
     return Story(
         source_name=name,
@@ -386,7 +388,7 @@ def build_hanbit(stories: list[Story], env: jinja2.Environment) -> SiteOutput:
             output.put(url, placeholder_png(f"{key}{url}"))
 
     tags = sorted({tag for story in stories for tag in story.tags})
-    tag_url = {tag: f"/news/articleList.html?sc_word={quote(tag)}" for tag in tags}
+    tag_url = {tag: f"/news/articleList.html?sc_word={quote(tag, safe='')}" for tag in tags}
     failure_links = config["failure_links"]
     common = {
         "site": config, "host": host, "sections": sections, "code_of": code_of,

@@ -36,6 +36,10 @@ DATE_BODY = (
 )
 PUBLISHED_BYLINE = re.compile(rf"(?:{PUBLISHED_WORDS})\s*[:：]?\s*[\[(]?\s*{DATE_BODY}", re.IGNORECASE)
 MODIFIED_BYLINE = re.compile(rf"(?:{MODIFIED_WORDS})\s*[:：]?\s*[\[(]?\s*{DATE_BODY}", re.IGNORECASE)
+# Board CMSs (gnuboard and kin) print "작성일 24-08-19 18:00" with a two-digit year.
+SHORT_YEAR_BYLINE = re.compile(
+    r"(?:작성일|등록일|입력)\s*[:：]?\s*(?P<year>\d{2})-(?P<month>\d{2})-(?P<day>\d{2})\s+(?P<hour>\d{2}):(?P<minute>\d{2})(?!\d)"
+)
 ISO_LIKE = re.compile(
     r"(?P<year>(?:19|20)\d{2})[-./]?(?P<month>\d{2})[-./]?(?P<day>\d{2})"
     r"(?:[T ]\s*(?P<hour>\d{2}):?(?P<minute>\d{2})(?::?(?P<second>\d{2})(?:\.\d+)?)?\s*(?P<zone>Z|[+-]\d{2}:?\d{2})?)?"
@@ -90,6 +94,12 @@ def find_byline_date(text: str, modified: bool = False) -> str | None:
         value = _from_byline_match(match)
         if value:
             return value
+    if not modified:
+        for match in SHORT_YEAR_BYLINE.finditer(text):
+            parts = match.groupdict()
+            value = _build(2000 + int(parts["year"]), parts["month"], parts["day"], parts["hour"], parts["minute"])
+            if value:
+                return value
     return None
 
 

@@ -18,7 +18,7 @@ META_XPATH = etree.XPath("//meta[@content]")
 TITLE_TAG_XPATH = etree.XPath("//title")
 CANONICAL_XPATH = etree.XPath("//link[@rel='canonical']/@href")
 HEADING_XPATH = etree.XPath(
-    "//h1 | //h2 | //h3 | //h4 | //*[self::div or self::p or self::span or self::strong or self::li]"
+    "//h1 | //h2 | //h3 | //h4 | //*[self::div or self::p or self::span or self::strong or self::li or self::td]"
     "[contains(@class,'tit') or contains(@class,'subject') or contains(@class,'headline') or contains(@class,'heading')"
     " or contains(@id,'tit') or contains(@id,'subject')]"
 )
@@ -29,7 +29,6 @@ PERSON_NAME = re.compile(r"^[가-힣]{2,4}$")
 TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·<>]|::)\s+|\s*[|ㅣ]\s*")
 # After a site-name suffix is cut, a short section label may remain ("-정치").
 SECTION_SUFFIX = re.compile(r"\s*[-–—|ㅣ:]\s*[가-힣A-Za-z·/]{1,8}\s*$")
-TITLE_NOISE_PREFIX = re.compile(r"^\s*\[[^\]]{1,8}\]\s*")
 CAPTION_NODE = next(pattern for pattern in NODE_PATTERNS if pattern.name == "caption")
 
 
@@ -88,10 +87,15 @@ def choose_title(root: etree._Element, meta: dict, json_ld_headline: str, site_n
                     best = heading
     if best:
         return best
+    titled_headings = [h for h in headings if len(h) >= 10]
     for meta_title in meta_titles:
         stripped = strip_site_name(meta_title, site_name)
-        if stripped:
-            return TITLE_NOISE_PREFIX.sub("", stripped) if len(stripped) > 12 else stripped
+        # A <title> holding only the site name is not a headline.
+        if not stripped or (len(stripped) < 10 and titled_headings) or stripped == site_name:
+            continue
+        return stripped
+    if titled_headings:
+        return titled_headings[0]
     return headings[0] if headings else ""
 
 

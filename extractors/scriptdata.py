@@ -18,7 +18,7 @@ HANGUL = re.compile(r"[가-힣]")
 # String values under these keys are candidate bodies in app data.
 BODY_KEY_STRING = re.compile(
     r'"(contentHtml|content_html|articleBody|articleHtml|article_body|bodyHtml|body_html|contents|content|body|html|text)"'
-    r'\s*:\s*("(?:[^"\\]|\\.){200,}?")',
+    r'\s*:\s*("(?:[^"\\]|\\.){60,}?")',
     re.DOTALL,
 )
 # Publication times in app state, under the key names common CMS APIs use.
@@ -28,7 +28,9 @@ APP_DATE_KEY_STRING = re.compile(
     r'\\?"\s*:\s*\\?"([^"\\]{8,40})\\?"'
 )
 ARC_GLOBAL_CONTENT = re.compile(r"Fusion\.globalContent\s*=\s*(\{.*?\});\s*Fusion\.", re.DOTALL)
-MIN_SCRIPT_BODY_CHARS = 150
+MIN_SCRIPT_BODY_CHARS = 60
+# A body candidate must be Korean prose, not an id list or a URL blob.
+MIN_SCRIPT_BODY_HANGUL = 30
 
 
 @dataclass
@@ -128,16 +130,16 @@ def read_app_state(root: etree._Element, data: ScriptData) -> None:
             continue
         if "src" in script.attrib:
             continue
+        if not data.app_published:
+            date_match = APP_DATE_KEY_STRING.search(text)
+            if date_match:
+                data.app_published = date_match.group(2)
         if script.get("id") == "__NEXT_DATA__" or script_type == "application/json":
             # One JSON document: walk it rather than regex it.
             parsed = load_json_leniently(text)
             if parsed is not None:
                 candidates.extend(_long_strings_under_body_keys(parsed))
                 continue
-        if not data.app_published:
-            date_match = APP_DATE_KEY_STRING.search(text)
-            if date_match:
-                data.app_published = date_match.group(2)
         arc = ARC_GLOBAL_CONTENT.search(text)
         if arc:
             parsed = load_json_leniently(arc.group(1))
@@ -149,7 +151,7 @@ def read_app_state(root: etree._Element, data: ScriptData) -> None:
             if value.startswith('"') or '\\"' in value[:200]:
                 value = _decode_json_string(f'"{value}"') or value
             candidates.append(value)
-    korean = [c for c in candidates if len(HANGUL.findall(c)) >= 50]
+    korean = [c for c in candidates if len(HANGUL.findall(c)) >= MIN_SCRIPT_BODY_HANGUL]
     korean.sort(key=lambda c: len(HANGUL.findall(c)), reverse=True)
     data.app_bodies = korean[:5]
 

@@ -27,7 +27,11 @@ PUBLISHED_META_KEYS = (
 )
 MODIFIED_META_KEYS = ("article:modified_time", "og:updated_time", "datemodified", "og:article:modified_time")
 
-PUBLISHED_WORDS = r"기사\s*입력|입력\s*시간|입력|등록\s*일시|등록일?|승인|게재|송고\s*시간|송고|작성일?|발행일?|published|posted"
+# Strong words introduce the article's own date even without a clock time.
+PUBLISHED_WORDS = r"기사\s*입력|최초\s*입력|입력\s*시간|입력|승인|게재|송고\s*시간|송고|published|posted"
+# Weak words also label a newspaper's registration (등록일 2012.03.15) or a
+# printed issue (발행일) in footers, so they count only with a clock time.
+WEAK_PUBLISHED_WORDS = r"등록\s*일시|등록|작성\s*일시|작성"
 MODIFIED_WORDS = r"최종\s*수정|수정\s*시간|수정일?|업데이트|updated|modified"
 DATE_BODY = (
     r"(?P<year>(?:19|20)\d{2})\s*[.\-/년]\s*(?P<month>\d{1,2})\s*[.\-/월]\s*(?P<day>\d{1,2})\s*일?\.?"
@@ -35,6 +39,7 @@ DATE_BODY = (
     r"(?:\s*[(\[]?\s*(?P<ampm>오전|오후|AM|PM|am|pm)?\s*(?P<hour>\d{1,2})\s*[:시]\s*(?P<minute>\d{2})(?:\s*[:분]\s*(?P<second>\d{2}))?)?"
 )
 PUBLISHED_BYLINE = re.compile(rf"(?:{PUBLISHED_WORDS})\s*[:：]?\s*[\[(]?\s*{DATE_BODY}", re.IGNORECASE)
+WEAK_PUBLISHED_BYLINE = re.compile(rf"(?:{WEAK_PUBLISHED_WORDS})\s*[:：]?\s*[\[(]?\s*{DATE_BODY}", re.IGNORECASE)
 MODIFIED_BYLINE = re.compile(rf"(?:{MODIFIED_WORDS})\s*[:：]?\s*[\[(]?\s*{DATE_BODY}", re.IGNORECASE)
 # Board CMSs (gnuboard and kin) print "작성일 24-08-19 18:00" with a two-digit year.
 SHORT_YEAR_BYLINE = re.compile(
@@ -95,6 +100,10 @@ def find_byline_date(text: str, modified: bool = False) -> str | None:
         if value:
             return value
     if not modified:
+        for match in WEAK_PUBLISHED_BYLINE.finditer(text):
+            value = _from_byline_match(match)
+            if value and has_time(value):
+                return value
         for match in SHORT_YEAR_BYLINE.finditer(text):
             parts = match.groupdict()
             value = _build(2000 + int(parts["year"]), parts["month"], parts["day"], parts["hour"], parts["minute"])
@@ -112,7 +121,7 @@ def date_from_url(url: str) -> str | None:
 
 def parse_with_dateparser(text: str) -> str | None:
     """Fallback for free-form dates; slow, so only for short fragments."""
-    text = re.sub(rf"^\s*(?:{PUBLISHED_WORDS}|{MODIFIED_WORDS})\s*[:：]?", "", text or "", flags=re.IGNORECASE).strip()
+    text = re.sub(rf"^\s*(?:{PUBLISHED_WORDS}|{WEAK_PUBLISHED_WORDS}|{MODIFIED_WORDS})\s*[:：]?", "", text or "", flags=re.IGNORECASE).strip()
     if not text or len(text) > 60 or not re.search(r"\d", text):
         return None
     import dateparser

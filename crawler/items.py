@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 class PageItem:
     url: str
     site: str
-    body: bytes
+    # Kept out of the repr: Scrapy logs dropped items, and a body can be megabytes.
+    body: bytes = field(repr=False)
     # The URL we asked for, when redirects led elsewhere.
     requested_url: str = ""
     content_type: str = ""

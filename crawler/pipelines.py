@@ -29,8 +29,13 @@ class RunAwarePipeline:
     def run(self) -> CrawlRun:
         return CrawlRun.of(self.crawler)
 
-    def reject(self, url: str, site: str, stage: str, reason: str):
-        self.run.fail(url, site, stage, reason)
+    def reject(self, item, stage: str, reason: str):
+        url = getattr(item, "fetched_url", None) or item.url
+        self.run.fail(url, item.site, stage, reason)
+        # Remember the page's validators: the same bytes would fail the same
+        # way, so the next run asks with a conditional GET and skips it on 304.
+        self.run.db.remember_page(item.requested_url or url, item.site, "article", item.etag or None,
+                                  item.last_modified or None, 200)
         raise DropItem(f"{stage}: {reason}: {url}")
 
 
@@ -51,10 +56,10 @@ class ExtractArticlePipeline(RunAwarePipeline):
         try:
             record = extract_article(item.body, item.url, content_type=item.content_type)
         except ExtractionError as error:
-            self.reject(item.url, item.site, "extract", str(error))
+            self.reject(item, "extract", str(error))
         except Exception as error:  # a bug on one odd page must not stop the crawl
             self.crawler.spider.logger.exception("extractor crashed on %s", item.url)
-            self.reject(item.url, item.site, "extract", f"extractor error: {type(error).__name__}: {error}")
+            self.reject(item, "extract", f"extractor error: {type(error).__name__}: {error}")
         fields = record.to_dict()
         # Trust a canonical link only when it stays on the same site: some CMSs
         # point every syndicated copy at the original outlet.
@@ -76,9 +81,9 @@ class ValidateArticlePipeline(RunAwarePipeline):
             return item
         minimum = self.crawler.settings.getint("NEWS_MIN_BODY_CHARS", 30)
         if not item.title.strip():
-            self.reject(item.fetched_url, item.site, "validate", "no title found")
+            self.reject(item, "validate", "no title found")
         if len(item.body.strip()) < minimum:
-            self.reject(item.fetched_url, item.site, "validate",
+            self.reject(item, "validate",
                         f"body too short ({len(item.body.strip())} characters, minimum {minimum})")
         if not item.published_at:
             self.crawler.stats.inc_value("articles/without_date")

@@ -195,11 +195,24 @@ class NewsSpider(ArticleFetchingSpider):
         article_id = outlet.family.article_id(url)
         if article_id is not None:
             self.newest_id[outlet.key] = max(self.newest_id.get(outlet.key, 0), article_id)
-        if outlet.needs_js and self.is_known(url) and not self.changed_since_fetch(url, changed_at):
-            # A browser cannot send a conditional GET: trust the sitemap's lastmod.
+        if self.is_known(url) and not self.worth_asking_again(outlet, url, changed_at):
             self.run.count(outlet.key, "skipped_unchanged")
             return None
         return self.article_request(outlet, url)
+
+    def worth_asking_again(self, outlet: Outlet, url: str, changed_at: str) -> bool:
+        """Whether to request an article fetched before.
+
+        Yes when the feed or sitemap says it changed since, or when a cheap
+        conditional GET can tell (the page gave an ETag or Last-Modified).
+        A browser cannot send a conditional GET, and a page without
+        validators would be downloaded whole every night: both wait for a
+        change signal.
+        """
+        if self.changed_since_fetch(url, changed_at):
+            return True
+        seen = self.run.pages_seen.get(url) or {}
+        return not outlet.needs_js and bool(seen.get("etag") or seen.get("last_modified"))
 
     def changed_since_fetch(self, url: str, changed_at: str) -> bool:
         changed = discovery.parse_changed_at(changed_at)

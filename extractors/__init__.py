@@ -33,6 +33,7 @@ from extractors.metadata import (
     choose_title,
     collect_images,
     read_meta,
+    reporter_names_in,
 )
 from extractors.record import ArticleRecord, ExtractionError, Image
 from extractors.scriptdata import ScriptData, read_script_data
@@ -147,7 +148,9 @@ def pick_authors(family_bylines: list[str], body: BodyResult, script: ScriptData
         names = authors_from_values([value for value in source if value and not value.startswith("http")])
         if names:
             return names, emails
-    return [], emails
+    # Last resort: the first "이름 기자" on the page, usually the byline.
+    first = reporter_names_in(page_text[:20000])
+    return first[:1], emails
 
 
 def choose_subtitle(root: etree._Element, family: CmsFamily, title: str) -> str:

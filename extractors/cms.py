@@ -81,6 +81,10 @@ ARTICLEVIEW_IDXNO = CmsFamily(
     article_url_template="/news/articleView.html?idxno={id}",
     markup_signature="//*[@id='article-view-content-div']",
     body_xpaths=("//*[@id='article-view-content-div']",),
+    title_xpaths=("//header[contains(@class,'article-view-header')]//h3[contains(@class,'heading')]",),
+    subtitle_xpaths=("//header[contains(@class,'article-view-header')]//h4[contains(@class,'subheading')]",),
+    byline_xpaths=("//ul[contains(@class,'infomation')]/li[i[contains(@class,'icon-user')]]",),
+    date_xpaths=("//ul[contains(@class,'infomation')]",),
 )
 
 ARTICLE_HTML_NO = CmsFamily(
@@ -92,6 +96,22 @@ ARTICLE_HTML_NO = CmsFamily(
     list_page_param="page",
     article_id_pattern=r"[?&]no=(\d+)",
     article_url_template="/news/article.html?no={id}",
+    markup_signature="//*[@id='news_body_area']",
+    body_xpaths=("//*[@id='news_body_area']",),
+    byline_xpaths=("//*[contains(@class,'read_info') or contains(@class,'view_byline')]//*[contains(@class,'writer')]",),
+    date_xpaths=("//*[contains(@class,'read_info') or contains(@class,'view_byline')]",),
+)
+
+NAVER_DIC_AREA = CmsFamily(
+    name="naver_dic_area",
+    description="Portal re-hosting layout (#dic_area, legacy #articleBodyContents); recognised by markup only, never crawled.",
+    article_url_pattern=r"^$",
+    markup_signature="//*[@id='dic_area' or @id='articleBodyContents']",
+    body_xpaths=("//*[@id='dic_area']", "//*[@id='articleBodyContents']"),
+    title_xpaths=("//*[@id='title_area']", "//*[@id='articleTitle']"),
+    byline_xpaths=("//*[contains(@class,'media_end_head_journalist_name')]",),
+    date_xpaths=("//*[contains(@class,'media_end_head_info_datestamp')]",),
+    remove_xpaths=("//*[contains(@class,'media_end_summary')]",),
 )
 
 DATE_PATH_HTML = CmsFamily(
@@ -118,7 +138,7 @@ GENERIC = CmsFamily(
 
 FAMILIES: dict[str, CmsFamily] = {
     family.name: family
-    for family in (ARTICLEVIEW_IDXNO, ARTICLE_HTML_NO, DATE_PATH_HTML, GENERIC)
+    for family in (ARTICLEVIEW_IDXNO, ARTICLE_HTML_NO, DATE_PATH_HTML, NAVER_DIC_AREA, GENERIC)
 }
 
 

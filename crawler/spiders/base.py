@@ -18,6 +18,13 @@ except ImportError:  # scrapy-playwright is a pinned dependency; this only guard
     PageMethod = None
 
 
+# Set only by spiders whose outlets need JavaScript, so other crawls never start a browser.
+PLAYWRIGHT_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}
+
+
 def describe_failure(failure) -> tuple[str, int | None]:
     """A short, human reason for a failed request, and its HTTP status if any."""
     error = failure.value

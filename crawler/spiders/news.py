@@ -23,12 +23,7 @@ from scrapy.exceptions import DontCloseSpider
 
 from crawler import discovery
 from crawler.outlets import Outlet, load_outlets, select_outlets
-from crawler.spiders.base import ArticleFetchingSpider
-
-PLAYWRIGHT_HANDLERS = {
-    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-}
+from crawler.spiders.base import PLAYWRIGHT_HANDLERS, ArticleFetchingSpider
 
 
 class NewsSpider(ArticleFetchingSpider):

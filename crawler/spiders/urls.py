@@ -12,10 +12,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from crawler.outlets import Outlet, load_outlets
-from crawler.spiders.base import ArticleFetchingSpider
+from crawler.spiders.base import PLAYWRIGHT_HANDLERS, ArticleFetchingSpider
 
 
 def host_of(url: str) -> str:
+    """Host and port, without a leading www."""
     host = (urlsplit(url).netloc or "").lower()
     return host[4:] if host.startswith("www.") else host
 
@@ -28,6 +29,7 @@ class UrlsSpider(ArticleFetchingSpider):
         self.url = url
         self.file = file
         self.outlets: list[Outlet] = []
+        self.targets: list[tuple[Outlet, str]] = []
 
     def given_urls(self) -> list[str]:
         urls = [self.url] if self.url else []
@@ -43,18 +45,26 @@ class UrlsSpider(ArticleFetchingSpider):
     def outlet_for(self, url: str, registry: list[Outlet]) -> Outlet:
         host = host_of(url)
         for outlet in registry:
-            if outlet.domain == host or host.endswith("." + outlet.domain):
+            if outlet.is_article_url(url) or host_of(outlet.homepage) == host:
                 return outlet
-        netloc = urlsplit(url).netloc
-        return Outlet(key=host, name=host, region="", homepage=f"{urlsplit(url).scheme}://{netloc}/",
+        parts = urlsplit(url)
+        return Outlet(key=host, name=host, region="", homepage=f"{parts.scheme}://{parts.netloc}/",
                       cms="generic", article_url_pattern="", feeds=(), sitemaps=(), needs_js=False,
                       source=url)
 
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        registry = load_outlets(crawler.settings.get("OUTLETS_FILE"))
+        spider.targets = [(spider.outlet_for(url, registry), url) for url in spider.given_urls()]
+        for outlet, _ in spider.targets:
+            if outlet not in spider.outlets:
+                spider.outlets.append(outlet)
+        if any(outlet.needs_js for outlet in spider.outlets):
+            crawler.settings.set("DOWNLOAD_HANDLERS", PLAYWRIGHT_HANDLERS, priority="spider")
+        return spider
+
     async def start(self):
-        registry = load_outlets(self.settings.get("OUTLETS_FILE"))
-        for url in self.given_urls():
-            outlet = self.outlet_for(url, registry)
-            if outlet not in self.outlets:
-                self.outlets.append(outlet)
-                self.run.db.upsert_sites([outlet])
+        self.run.db.upsert_sites(self.outlets)
+        for outlet, url in self.targets:
             yield self.article_request(outlet, url, unconditional=True)

@@ -40,9 +40,10 @@ LINE_PATTERNS: tuple[LinePattern, ...] = (
     _line(
         "copyright",
         "boilerplate",
-        r"무단\s*(전재|복제|배포)|재\s*배포\s*(및\s*)?(금지|불가)|저작권자\s*[ⓒ©(]|all\s+rights\s+reserved"
+        r"무단\s*전재|무단\s*(복제|배포)[^.]{0,20}금|재\s*배포\s*(및\s*)?(금지|불가)|저작권자\s*[ⓒ©(]|all\s+rights\s+reserved"
         r"|^<?\s*copyright\b|^\s*[ⓒ©]\s*\S+",
         "저작권자 © 한빛뉴스 무단전재 및 재배포 금지",
+        max_length=120,
     ),
     _line(
         "reporter_email",
@@ -186,23 +187,23 @@ def _node(name: str, pattern: str, example: str) -> NodePattern:
 
 
 NODE_PATTERNS: tuple[NodePattern, ...] = (
-    _node("caption", r"caption|img_?desc|photo_?desc|img_?txt|imgtxt|pic_?desc|photo_?txt|figcaption|img_?info", "figcaption photo-caption"),
-    _node("share_bar", r"(^|[\s_-])(share|sns|social|sharing|bookmark|print_?btn|font_?size|fontsize|text_?size|util)([\s_-]|$)", "article-share"),
-    _node("related_list", r"relat|recommend|more_?news|other_?news|news_?list|together|headline_?box|press_?news|same_?section", "related-news"),
-    _node("ranking_list", r"popular|ranking|(^|[\s_-])rank|most_?(view|read)|best_?news|hot_?click|hot_?news|click_?news", "most-viewed"),
-    _node("comment_ui", r"comment|reply|(^|[\s_-])cmt|u_cbox|reaction|likeit|emotion|recommend_?btn", "comment-box"),
-    _node("subscribe_ui", r"subscri|newsletter|journalist_?sub|follow|구독", "subscribe-box"),
-    _node("advertisement", r"(^|[\s_-])(ad|ads|advert|advertisement|banner|adsense|dable|taboola|ad_?area|ad_?box|google_?ad)([\s_-]|\d|$)|articlead|ad-template|adwrap", "ad-area"),
-    _node("copyright_block", r"copyright|copy_?right|(^|[\s_-])copy([\s_-]|$)", "copyright"),
-    _node("byline_block", r"byline|reporter|journalist|writer_?info|author_?info|name_?card|profile", "byline"),
-    _node("tag_list", r"(^|[\s_-])(tags?|tag_?list|keyword|hashtag)([\s_-]|$)", "tag-list"),
+    _node("caption", r"caption|img[-_]?desc|photo[-_]?desc|img[-_]?txt|imgtxt|pic[-_]?desc|photo[-_]?txt|figcaption|img[-_]?info", "figcaption photo-caption"),
+    _node("share_bar", r"(^|[\s_-])(share|sns|social|sharing|bookmark|print[-_]?btn|font[-_]?size|fontsize|text[-_]?size|util)([\s_-]|$)", "article-share"),
+    _node("related_list", r"relat|recommend|more[-_]?news|other[-_]?news|news[-_]?list|together|headline[-_]?box|press[-_]?news|same[-_]?section", "related-news"),
+    _node("ranking_list", r"popular|ranking|(^|[\s_-])rank|most[-_]?(view|read)|best[-_]?news|hot[-_]?click|hot[-_]?news|click[-_]?news", "most-viewed"),
+    _node("comment_ui", r"comment|reply|(^|[\s_-])cmt|u_cbox|reaction|likeit|emotion|recommend[-_]?btn", "comment-box"),
+    _node("subscribe_ui", r"subscri|newsletter|journalist[-_]?sub|follow|구독", "subscribe-box"),
+    _node("advertisement", r"(^|[\s_-])(ad|ads|advert|advertisement|banner|adsense|dable|taboola|ad[-_]?area|ad[-_]?box|google[-_]?ad)([\s_-]|\d|$)|articlead|ad-template|adwrap", "ad-area"),
+    _node("copyright_block", r"copyright|copy[-_]?right|(^|[\s_-])copy([\s_-]|$)", "copyright"),
+    _node("byline_block", r"byline|reporter|journalist|writer[-_]?info|author[-_]?info|name[-_]?card|profile", "byline"),
+    _node("tag_list", r"(^|[\s_-])(tags?|tag[-_]?list|keyword|hashtag)([\s_-]|$)", "tag-list"),
     _node("weather_widget", r"weather|날씨", "weather"),
-    _node("summary_deck", r"summary|(^|[\s_-])sub_?tit|subtitle|sub_?head|(^|[\s_-])deck([\s_-]|$)|lead_?box", "media_end_summary"),
+    _node("summary_deck", r"summary|(^|[\s_-])sub[-_]?tit|subtitle|sub[-_]?head|(^|[\s_-])deck([\s_-]|$)|lead[-_]?box", "media_end_summary"),
     _node("navigation", r"(^|[\s_-])(nav|gnb|lnb|menu|breadcrumb|location|paging|pagination)([\s_-]|$)", "gnb"),
-    _node("hidden_text", r"(^|[\s_-])(blind|sr-only|screen_?out|hide|hidden|skip)([\s_-]|$)", "blind"),
-    _node("video_player", r"player|video_?(area|wrap|box)|vod", "video-player"),
+    _node("hidden_text", r"(^|[\s_-])(blind|sr-only|screen[-_]?out|hide|hidden|skip)([\s_-]|$)", "blind"),
+    _node("video_player", r"player|video[-_]?(area|wrap|box)|vod", "video-player"),
     _node("pull_quote", r"quote|(^|[\s_-])cite", "article-quote"),
-    _node("tip_off_box", r"jebo|tip_?off|제보", "jebo-box"),
+    _node("tip_off_box", r"jebo|tip[-_]?off|제보", "jebo-box"),
 )
 
 

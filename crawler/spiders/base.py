@@ -89,6 +89,10 @@ class ArticleFetchingSpider(scrapy.Spider):
             self.run.count(site, "robots_forbidden")
             return
         reason, status = describe_failure(failure)
+        if status == 404 and request.meta.get("backfill"):
+            # Walking ids back meets unpublished and deleted ids: expected, not a failure.
+            self.run.count(site, "backfill_missing")
+            return
         self.run.fail(request.url, site, "download", f"{request.meta.get('page_kind', 'page')}: {reason}", status)
 
     @staticmethod

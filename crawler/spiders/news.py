@@ -233,6 +233,7 @@ class NewsSpider(ArticleFetchingSpider):
                 url = outlet.family.article_url_for_id(outlet.homepage, article_id)
                 request = self.article_request_if_new(outlet, url)
                 if request is not None and not self.is_known(url):
+                    request.meta["backfill"] = True
                     self.crawler.engine.crawl(request)
                     scheduled_any = True
         if scheduled_any:

@@ -46,12 +46,15 @@ def ko_excerpt(body, query, context_chars=EXCERPT_CONTEXT_CHARS):
     """
     body = body or ""
     flat = re.sub(r"\s+", " ", body).strip()
-    terms = [term for term in index_terms((query or "").replace("*", " ").replace('"', " ")).parts if term]
-    found = [(flat.lower().find(term), term) for term in terms]
-    found = [(position, term) for position, term in found if position >= 0]
+    analysed = index_terms((query or "").replace("*", " ").replace('"', " "))
+    # Joined compounds too, so 수출계약 is marked whole rather than as 수출.
+    terms = [term for term in analysed.parts + analysed.compounds if term]
+    lowered = flat.lower()
+    found = [(lowered.find(term), -len(term), term) for term in terms]
+    found = [hit for hit in found if hit[0] >= 0]
     if not found:
         return flat[: 2 * context_chars] + ("…" if len(flat) > 2 * context_chars else "")
-    position, term = min(found)
+    position, _, term = min(found)
     start = max(0, position - context_chars)
     end = min(len(flat), position + len(term) + context_chars)
     return (

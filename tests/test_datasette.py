@@ -202,3 +202,24 @@ def test_every_table_and_articles_column_is_described(news_db, metadata):
     columns = get_json_rows(news_db, metadata, "/news/articles.json?_size=1")["columns"]
     assert set(columns) <= set(tables["articles"]["columns"])
     assert json.dumps(metadata, ensure_ascii=False)  # plain data, nothing YAML-specific
+
+
+def test_html_pages_render_with_the_metadata(news_db, metadata):
+    home = get(news_db, metadata, "/")
+    assert home.status_code == 200 and "Korean regional news" in home.text
+    search_page = get(news_db, metadata, "/news/search?q=수출계약")
+    assert search_page.status_code == 200
+    assert "Korean full-text search" in search_page.text
+    assert "[수출계약]" in search_page.text
+    database_page = get(news_db, metadata, "/news")
+    for query_name in metadata["databases"]["news"]["queries"]:
+        assert f"/news/{query_name}" in database_page.text
+
+
+def test_ko_excerpt_marks_the_earliest_query_term_in_the_original_text():
+    body = "앞부분 " * 30 + "경북 기업들이 650만 불 수출계약을 체결했다. " + "뒷부분 " * 30
+    excerpt = datasette_korean.ko_excerpt(body, "수출계약 체결했다")
+    assert "[수출계약]을 체결했다" in excerpt
+    assert excerpt.startswith("…") and excerpt.endswith("…")
+    assert len(excerpt) < 160
+    assert datasette_korean.ko_excerpt("짧은 본문", "없는단어") == "짧은 본문"

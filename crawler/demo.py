@@ -83,13 +83,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, default=REPO_ROOT / "news.db")
     parser.add_argument("--mirror-dir", type=Path, default=DEFAULT_MIRROR_DIR)
     parser.add_argument("--fresh", action="store_true", help="delete the database first")
+    parser.add_argument("--base-port", type=int, default=18301,
+                        help="first port of the mirror sites (stable URLs in the database); 0 for free ports")
     args = parser.parse_args(argv)
 
     if args.fresh:
         for suffix in ("", "-wal", "-shm"):
             Path(str(args.db) + suffix).unlink(missing_ok=True)
     started = time.monotonic()
-    with tempfile.TemporaryDirectory() as workdir, MirrorServer(args.mirror_dir) as mirror:
+    with tempfile.TemporaryDirectory() as workdir, MirrorServer(args.mirror_dir, base_port=args.base_port) as mirror:
         registry = mirror.write_registry(Path(workdir) / "outlets.csv")
         print("Serving the offline mirror:")
         for site in mirror.sites.values():

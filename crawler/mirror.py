@@ -113,9 +113,13 @@ class MirrorSite:
 class MirrorServer:
     """All mirror sites, each on its own ThreadingHTTPServer."""
 
-    def __init__(self, mirror_dir: Path = DEFAULT_MIRROR_DIR, host: str = "127.0.0.1"):
+    def __init__(self, mirror_dir: Path = DEFAULT_MIRROR_DIR, host: str = "127.0.0.1", base_port: int = 0):
         self.mirror_dir = Path(mirror_dir)
         self.host = host
+        # 0: free ports chosen by the OS (tests). A base port gives every site a
+        # stable address (base, base+1, ...) so a demo database keeps its URLs
+        # across runs; a busy port falls back to a free one.
+        self.base_port = base_port
         sites_dir = self.mirror_dir / "sites"
         if not sites_dir.is_dir():
             raise FileNotFoundError(f"no mirror sites under {sites_dir}")
@@ -128,9 +132,9 @@ class MirrorServer:
         self._log_lock = threading.Lock()
 
     def start(self) -> "MirrorServer":
-        for site in self.sites.values():
+        for index, site in enumerate(self.sites.values()):
             handler = type(f"Handler_{site.key}", (MirrorRequestHandler,), {"site": site, "server_group": self})
-            server = ThreadingHTTPServer((self.host, 0), handler)
+            server = self.bind(handler, self.base_port + index if self.base_port else 0)
             server.daemon_threads = True
             site.port = server.server_address[1]
             thread = threading.Thread(target=server.serve_forever, name=f"mirror-{site.key}", daemon=True)
@@ -138,6 +142,15 @@ class MirrorServer:
             self._servers.append(server)
             self._threads.append(thread)
         return self
+
+    def bind(self, handler, port: int) -> ThreadingHTTPServer:
+        try:
+            return ThreadingHTTPServer((self.host, port), handler)
+        except OSError:
+            if not port:
+                raise
+            logger.warning("port %s is busy; serving on a free port instead", port)
+            return ThreadingHTTPServer((self.host, 0), handler)
 
     def stop(self) -> None:
         for server in self._servers:
@@ -299,10 +312,11 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="serve every mirror site until interrupted")
     serve.add_argument("--mirror-dir", type=Path, default=DEFAULT_MIRROR_DIR)
     serve.add_argument("--registry-out", type=Path, help="write the outlet registry with live addresses here")
+    serve.add_argument("--base-port", type=int, default=0, help="serve sites on this port and the next ones")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
-    server = MirrorServer(args.mirror_dir).start()
+    server = MirrorServer(args.mirror_dir, base_port=args.base_port).start()
     for site in server.sites.values():
         print(f"{site.key}: {site.base_url}/", flush=True)
     if args.registry_out:

@@ -281,7 +281,9 @@ def check_file(
 
 
 def summarize(outlets: list[Outlet]) -> str:
-    families = list(FAMILIES)
+    # Only the families the registry uses: some families (e.g. portal layouts) exist for extraction alone.
+    used = {outlet.cms for outlet in outlets}
+    families = [family for family in FAMILIES if family in used]
     header = ["region", "outlets", *families]
     rows: list[list[str]] = []
     for region in REGIONS + tuple(sorted({o.region for o in outlets} - set(REGIONS))):

@@ -291,10 +291,10 @@ def test_unknown_region_raises_listing_the_regions(three_outlets):
 
 def test_summary_counts_per_region_and_family(three_outlets):
     lines = summarize(three_outlets).splitlines()
-    assert lines[0].split() == ["region", "outlets", "articleview_idxno", "article_html_no", "date_path_html", "generic"]
-    assert next(line for line in lines if line.startswith("경북")).split() == ["경북", "2", "2", "0", "0", "0"]
-    assert next(line for line in lines if line.startswith("전북")).split() == ["전북", "1", "0", "1", "0", "0"]
-    assert lines[-1].split() == ["total", "3", "2", "1", "0", "0"]
+    assert lines[0].split() == ["region", "outlets", "articleview_idxno", "article_html_no"]
+    assert next(line for line in lines if line.startswith("경북")).split() == ["경북", "2", "2", "0"]
+    assert next(line for line in lines if line.startswith("전북")).split() == ["전북", "1", "0", "1"]
+    assert lines[-1].split() == ["total", "3", "2", "1"]
 
 
 def test_list_cli_filters_by_region(capsys):

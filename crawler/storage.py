@@ -183,7 +183,7 @@ class NewsDatabase:
         self.db["pages_seen"].upsert(record, pk="url")
 
     def known_article(self, url: str) -> dict | None:
-        rows = list(self.db.query("select url, content_hash, version, etag, last_modified, last_fetched_at "
+        rows = list(self.db.query("select url, content_hash, version, story_id, etag, last_modified, last_fetched_at "
                                   "from articles where url = ? or fetched_url = ?", [url, url]))
         return rows[0] if rows else None
 
@@ -226,13 +226,12 @@ class NewsDatabase:
         if existing and existing["content_hash"] == content_hash:
             self.db["articles"].update(existing["url"], {"last_fetched_at": now, "etag": etag,
                                                           "last_modified": last_modified})
-            story_id = self.db["articles"].get(existing["url"])["story_id"]
-            return SaveResult("unchanged", existing["url"], story_id, existing["version"])
+            return SaveResult("unchanged", existing["url"], existing["story_id"], existing["version"])
 
         fingerprint = dedup.fingerprint(body)
         row["minhash"] = dedup.fingerprint_bytes(fingerprint)
         if existing:
-            story_id = self.db["articles"].get(existing["url"])["story_id"]
+            story_id = existing["story_id"]
             version = (existing["version"] or 1) + 1
             row.update({"version": version, "story_id": story_id})
             self.db["articles"].update(existing["url"], row)

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+
+from extractors.analysis import get_kiwi
 
 # Morpheme tags (Sejong tag set as Kiwi uses it) whose forms become terms.
 NOUN_TAGS = frozenset({"NNG", "NNP"})
@@ -32,14 +33,6 @@ OTHER_TERM_TAGS = frozenset({"VV", "VA", "XR", "SN", "SL", "SH", "W_HASHTAG"})
 STOP_STEMS = frozenset({"하", "되", "있", "없", "않", "이", "아니", "같", "보", "주", "지"})
 
 _PHRASE_PATTERN = re.compile(r'"([^"]*)"')
-
-
-@lru_cache(maxsize=1)
-def get_kiwi():
-    """The process-wide Kiwi analyser, loaded on first use (about 1.5 s)."""
-    from kiwipiepy import Kiwi
-
-    return Kiwi()
 
 
 @dataclass

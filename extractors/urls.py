@@ -1,0 +1,88 @@
+"""One definition of "the same site" and of an article's canonical URL.
+
+Korean outlets serve one site under several host names: `www.`, `m.` and
+`mobile.` are the same paper, and so are the same host under http and https.
+Every place that compares hosts (the registry, the spiders, the pipelines)
+calls these functions, so the rule is written once.
+
+Canonical URLs drop what does not name the article: the fragment, tracking
+and session parameters, and the order of the query (w3lib sorts it).
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url, url_query_cleaner
+
+# Host prefixes that name the same site as the bare domain.
+SAME_SITE_HOST_PREFIXES: tuple[str, ...] = ("www.", "m.", "mobile.")
+# Query parameters that track a click or a session, never the article itself.
+TRACKING_PARAMETER = re.compile(
+    r"^(?:utm_\w+|fbclid|gclid|dclid|msclkid|yclid|igshid|mc_[ce]id|_ga|ref|referer|from|"
+    r"phpsessid|jsessionid|sid|sessionid|cfid|cftoken)$",
+    re.IGNORECASE,
+)
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def site_host(url_or_host: str) -> str:
+    """The host that names a site: lower case, no alias prefix, no default port.
+
+    A non-default port is kept, because two loopback test sites differ only
+    by port.
+    """
+    text = (url_or_host or "").strip()
+    if "://" not in text:
+        text = "http://" + text
+    try:
+        parts = urlsplit(text)
+        host, port = (parts.hostname or "").rstrip("."), parts.port
+    except ValueError:
+        return ""
+    for prefix in SAME_SITE_HOST_PREFIXES:
+        if host.startswith(prefix) and host.count(".") >= 2:
+            host = host[len(prefix):]
+            break
+    if port is not None and port != DEFAULT_PORTS.get(parts.scheme):
+        host = f"{host}:{port}"
+    return host
+
+
+def is_web_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def same_site(url_a: str, url_b: str) -> bool:
+    """Whether two URLs are on one site (www./m./mobile. and http/https alike)."""
+    if not (is_web_url(url_a) and is_web_url(url_b)):
+        return False
+    return site_host(url_a) == site_host(url_b)
+
+
+def is_tracking_parameter(name: str) -> bool:
+    return TRACKING_PARAMETER.match(name) is not None
+
+
+def canonical_url(url: str) -> str:
+    """The form under which an article is scheduled, recognised and stored.
+
+    Fragment and tracking/session parameters dropped, query sorted, host in
+    lower case, default port removed. Scheme and host prefix are kept: the
+    outlet decides whether `m.` and `www.` serve the same pages.
+    """
+    if not is_web_url(url):
+        return url
+    parts = urlsplit(url.strip())
+    names = [pair.split("=", 1)[0] for pair in parts.query.split("&") if pair]
+    tracking = [name for name in names if is_tracking_parameter(name)]
+    cleaned = url_query_cleaner(url.strip(), tracking, remove=True, unique=False, keep_fragments=False) if tracking else url
+    canonical = canonicalize_url(cleaned, keep_fragments=False)
+    parts = urlsplit(canonical)
+    if parts.port is not None and parts.port == DEFAULT_PORTS.get(parts.scheme):
+        canonical = urlunsplit(parts._replace(netloc=parts.hostname or ""))
+    return canonical

@@ -17,7 +17,7 @@ install: $(VENV)/.installed
 
 ## Crawl the bundled offline mirror into $(DB) and print a summary.
 demo: install
-	$(BIN)/python -m crawler.demo --db $(DB) --fresh
+	$(BIN)/python -m crawler.tools.demo --db $(DB) --fresh
 
 ## Explore the database in Datasette (Korean full-text search, facets, canned queries).
 serve: install
@@ -33,7 +33,7 @@ crawl: install
 
 ## Print the benchmark figures (extraction speed and quality, crawl throughput, tokenizer speed).
 bench: install
-	$(BIN)/python -m crawler.bench
+	$(BIN)/python -m crawler.tools.bench
 
 ## Rebuild the mirror sites from datasets/mirror/stories/.
 mirror: install

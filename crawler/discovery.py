@@ -1,19 +1,29 @@
 """Pulling article links out of feeds, sitemaps, robots.txt and list pages.
 
-Pure functions over bytes/str, so they are tested without Scrapy.
+Pure functions over bytes, so they are tested without a crawl. Sitemaps
+(plain or gzipped) and robots.txt are read with Scrapy's own hardened
+parsers (`scrapy.utils.sitemap`: lxml without entity expansion or network
+access). Feeds have no parser in Scrapy; they are read with lxml under the
+same hardening.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import date, datetime
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
-from w3lib.url import canonicalize_url
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-DATE_IN_TEXT = re.compile(r"(20\d{2}|19\d{2})[.\-/년]\s?(\d{1,2})[.\-/월]\s?(\d{1,2})")
+
+GZIP_MAGIC = b"\x1f\x8b"
+# A gzipped sitemap may unpack to at most this (the sitemap protocol's own limit is 50 MB).
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024
+
+
+class UnreadableDocument(ValueError):
+    """A feed or sitemap that is not XML we can read (the message says why)."""
 
 
 @dataclass(frozen=True)
@@ -23,9 +33,7 @@ class DiscoveredLink:
     changed_at: str = ""
 
 
-def normalize_url(url: str) -> str:
-    """The form used to recognise a URL seen before (sorted query, no fragment)."""
-    return canonicalize_url(url, keep_fragments=False)
+FEED_ROOTS = ("rss", "feed", "rdf")
 
 
 def parse_xml(body: bytes) -> lxml.etree._Element | None:
@@ -46,7 +54,9 @@ def feed_links(body: bytes, base_url: str) -> list[DiscoveredLink]:
     """Item links of an RSS 2.0, RSS 1.0 or Atom feed, in feed order."""
     root = parse_xml(body)
     if root is None:
-        return []
+        raise UnreadableDocument("not XML (or XML this parser refuses, such as an entity bomb)")
+    if local_name(root) not in FEED_ROOTS:
+        raise UnreadableDocument(f"not a feed (root element {local_name(root)!r})")
     links: list[DiscoveredLink] = []
     for entry in root.iter():
         if local_name(entry) not in ("item", "entry"):
@@ -66,35 +76,33 @@ def feed_links(body: bytes, base_url: str) -> list[DiscoveredLink]:
 
 
 def sitemap_entries(body: bytes, base_url: str) -> tuple[list[DiscoveredLink], list[str]]:
-    """(page links, nested sitemap URLs) of a sitemap or sitemap index."""
-    root = parse_xml(body)
-    if root is None:
-        return [], []
+    """(page links, nested sitemap URLs) of a sitemap or sitemap index, plain or gzipped."""
+    if body[:2] == GZIP_MAGIC:
+        try:
+            body = gunzip(body, max_size=MAX_SITEMAP_BYTES)
+        except (OSError, ValueError) as error:
+            raise UnreadableDocument(f"gzipped sitemap could not be unpacked: {error}") from error
+    try:
+        sitemap = Sitemap(body)
+    except (lxml.etree.XMLSyntaxError, ValueError) as error:
+        raise UnreadableDocument(f"not a sitemap: {error}") from error
+    if sitemap.type not in ("urlset", "sitemapindex"):
+        raise UnreadableDocument(f"not a sitemap (root element {sitemap.type!r})")
     pages: list[DiscoveredLink] = []
     nested: list[str] = []
-    is_index = local_name(root) == "sitemapindex"
-    for entry in root:
-        if local_name(entry) not in ("url", "sitemap"):
-            continue
-        loc = lastmod = ""
-        for child in entry:
-            name = local_name(child)
-            if name == "loc" and child.text:
-                loc = child.text.strip()
-            elif name == "lastmod" and child.text:
-                lastmod = child.text.strip()
+    for entry in sitemap:
+        loc = (entry.get("loc") or "").strip()
         if not loc:
             continue
-        if is_index or local_name(entry) == "sitemap":
+        if sitemap.type == "sitemapindex":
             nested.append(urljoin(base_url, loc))
         else:
-            pages.append(DiscoveredLink(urljoin(base_url, loc), lastmod))
+            pages.append(DiscoveredLink(urljoin(base_url, loc), (entry.get("lastmod") or "").strip()))
     return pages, nested
 
 
 def robots_sitemaps(body: bytes, base_url: str) -> list[str]:
-    text = body.decode("utf-8", "replace")
-    return [urljoin(base_url, match.strip()) for match in re.findall(r"(?im)^\s*sitemap\s*:\s*(\S+)", text)]
+    return list(sitemap_urls_from_robots(body, base_url=base_url))
 
 
 def parse_html(body: bytes | str, base_url: str):
@@ -137,16 +145,6 @@ def alternate_feeds(tree) -> list[str]:
     ]
 
 
-def dates_in(text: str) -> list[date]:
-    found = []
-    for year, month, day in DATE_IN_TEXT.findall(text):
-        try:
-            found.append(date(int(year), int(month), int(day)))
-        except ValueError:
-            continue
-    return found
-
-
 def next_list_page_url(current_url: str, page_param: str, links: list[str]) -> str | None:
     """The link to the next page of a paged list, if the page has one.
 
@@ -167,31 +165,3 @@ def next_list_page_url(current_url: str, page_param: str, links: list[str]) -> s
         if dict(parse_qsl(parts.query)) == wanted_query:
             return link
     return None
-
-
-def with_page(url: str, page_param: str, page: int) -> str:
-    parts = urlsplit(url)
-    query = dict(parse_qsl(parts.query))
-    query[page_param] = str(page)
-    return urlunsplit(parts._replace(query=urlencode(query)))
-
-
-def parse_changed_at(value: str) -> datetime | None:
-    """Sitemap lastmod (W3C datetime) or feed dates (RFC 822), timezone-aware."""
-    from email.utils import parsedate_to_datetime
-
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-    if parsed.tzinfo is None:
-        from zoneinfo import ZoneInfo
-
-        parsed = parsed.replace(tzinfo=ZoneInfo("Asia/Seoul"))
-    return parsed

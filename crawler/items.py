@@ -1,53 +1,59 @@
 """Items passed from spiders to pipelines, as plain dataclasses.
 
-A spider yields a `PageItem` (the fetched bytes); the extraction pipeline turns
-it into an `ArticleItem`, which is what the database and `-O out.jsonl` get.
+A spider yields a `PageItem` (the fetched page); the extraction pipeline turns
+it into an `ArticleItem`. `ArticleItem` is the extractor's `ArticleRecord`
+plus what only the crawl knows, so an article's fields are declared once:
+the SQLite columns (crawler/storage/schema.py), the `-O out.jsonl` export
+fields (settings.FEED_EXPORT_FIELDS) and Datasette's column descriptions are
+all derived from this class.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+
+from extractors.record import ArticleRecord, described
 
 
 @dataclass
 class PageItem:
     url: str
-    site: str
-    # Kept out of the repr: Scrapy logs dropped items, and a body can be megabytes.
-    body: bytes = field(repr=False)
+    outlet: str
+    # Kept out of the repr: Scrapy logs dropped items, and a page can be megabytes.
+    html: bytes = field(repr=False)
     # The URL we asked for, when redirects led elsewhere.
     requested_url: str = ""
     content_type: str = ""
-    http_status: int = 200
+    # The outlet's CMS family from the registry; empty for a URL of no known
+    # outlet, whose family the extractor then guesses.
+    cms: str = ""
     etag: str = ""
     last_modified: str = ""
     fetched_at: str = ""
-    rendered: bool = False
 
 
 @dataclass
-class ArticleItem:
-    url: str
-    fetched_url: str
-    site: str
-    requested_url: str = ""
-    title: str = ""
-    subtitle: str = ""
-    body: str = ""
-    published_at: str | None = None
-    modified_at: str | None = None
-    authors: list[str] = field(default_factory=list)
-    author_emails: list[str] = field(default_factory=list)
-    section: str = ""
-    images: list[dict] = field(default_factory=list)
-    site_name: str = ""
-    language: str = "ko"
-    encoding: str = ""
-    body_source: str = ""
-    cms_family: str = ""
-    fetched_at: str = ""
-    etag: str = ""
-    last_modified: str = ""
-    # Filled by the storage pipeline.
-    story_id: str = ""
-    version: int = 0
-    save_status: str = ""
+class ArticleItem(ArticleRecord):
+    fetched_url: str = described("The URL the crawler fetched, when it differs from the canonical one.")
+    site: str = described("The outlet (sites.key).")
+    etag: str = described("ETag of the last response, for conditional requests.")
+    last_modified: str = described("Last-Modified of the last response, for conditional requests.")
+    content_hash: str = described(
+        "sha256 of the body with spacing, punctuation and quote styles folded; equal for exact copies.")
+    story_id: str = described(
+        "URL of the first stored article of the same story (a press release rewritten by several outlets); "
+        "equal to url for a story seen once.")
+    minhash: bytes | None = described(
+        "MinHash signature of the body (binary), used to find rewritten copies.", None, exported=False)
+    version: int = described(
+        "1 for the first fetch; increases each time the text changes (see article_versions).", 0)
+    # Only during the crawl: where the request started, and the stages' outcome.
+    requested_url: str = described("The URL first requested, before redirects.", stored=False)
+    fetched_at: str = described("When the page was fetched (UTC).", stored=False)
+    save_status: str = described("new, updated or unchanged: what storing this item did.", stored=False)
+    # Kiwi index terms of title and body, written to articles_fts by the store step.
+    index_title: str = described("Kiwi index terms of the title.", stored=False, exported=False)
+    index_body: str = described("Kiwi index terms of the body.", stored=False, exported=False)
+
+
+def exported_field_names(item_class=ArticleItem) -> list[str]:
+    return [f.name for f in fields(item_class) if f.metadata.get("exported", True)]

@@ -1,7 +1,7 @@
 """Downloader middlewares."""
 from __future__ import annotations
 
-from crawler.extensions import CrawlRun
+from crawler.crawlstate import CrawlState
 
 
 class ConditionalRequestMiddleware:
@@ -13,17 +13,17 @@ class ConditionalRequestMiddleware:
     Browser-rendered requests are left alone: Chromium manages its own cache.
     """
 
-    def __init__(self, crawler):
-        self.crawler = crawler
+    def __init__(self, state: CrawlState):
+        self.state = state
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        return cls(CrawlState.of(crawler))
 
     def process_request(self, request, spider=None):
         if request.meta.get("playwright") or request.meta.get("unconditional"):
             return None
-        seen = CrawlRun.of(self.crawler).pages_seen.get(request.url)
+        seen = self.state.page_seen(request.url)
         if not seen:
             return None
         if seen.get("etag"):

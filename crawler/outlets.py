@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from extractors.cms import FAMILIES, CmsFamily, get_family
+from crawler import DATASETS_DIR
+from extractors.cms import FAMILIES, GENERIC, CmsFamily, get_family
+from extractors.urls import is_web_url, site_host
 
 REGIONS: tuple[str, ...] = (
     "서울", "부산", "대구", "인천", "광주", "대전", "울산", "세종",
@@ -27,41 +29,17 @@ REGIONS: tuple[str, ...] = (
 )
 
 COLUMNS: tuple[str, ...] = (
-    "key", "name", "region", "homepage", "cms", "article_url_pattern",
-    "feeds", "sitemaps", "needs_js", "source",
+    "key", "name", "region", "homepage", "cms", "article_hosts", "article_pattern", "list_paths",
+    "feeds", "sitemaps", "needs_js", "source", "region_source",
 )
 
-DEFAULT_OUTLETS_PATH = Path(__file__).resolve().parent.parent / "datasets" / "outlets.csv"
+DEFAULT_OUTLETS_PATH = DATASETS_DIR / "outlets.csv"
 
 DEFAULT_MIN_OUTLETS = 150
-DEFAULT_MIN_PER_REGION = 4
+# Every region must be covered, but no quota: a wrong row is worse than a missing one.
+DEFAULT_MIN_PER_REGION = 1
 
 _KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-# Outlets often serve the same site under www. and m. (mobile); a link to
-# either is still the outlet's own page.
-_HOST_ALIAS_PREFIXES = ("www.", "m.")
-
-
-def _site_host(host: str) -> str:
-    host = host.lower().rstrip(".")
-    for prefix in _HOST_ALIAS_PREFIXES:
-        if host.startswith(prefix):
-            return host[len(prefix):]
-    return host
-
-
-def _same_site(url: str, homepage: str) -> bool:
-    try:
-        candidate = urlsplit(url)
-        home = urlsplit(homepage)
-        candidate_port, home_port = candidate.port, home.port
-    except ValueError:
-        return False
-    if candidate.scheme not in ("http", "https") or not candidate.hostname or not home.hostname:
-        return False
-    if home_port is not None and candidate_port != home_port:
-        return False
-    return _site_host(candidate.hostname) == _site_host(home.hostname)
 
 
 @dataclass(frozen=True)
@@ -71,39 +49,44 @@ class Outlet:
     region: str
     homepage: str
     cms: str
-    article_url_pattern: str
-    feeds: tuple[str, ...]
-    sitemaps: tuple[str, ...]
-    needs_js: bool
-    source: str
+    # Hosts other than the homepage's where the outlet's articles live
+    # (www./m./mobile. of the homepage's domain count as the same site anyway).
+    article_hosts: tuple[str, ...] = ()
+    # Each replaces the family's default where the outlet differs.
+    article_pattern: str = ""
+    list_paths: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    needs_js: bool = False
+    source: str = ""
+    region_source: str = ""
 
     @property
     def family(self) -> CmsFamily:
-        return get_family(self.cms)
+        return get_family(self.cms) if self.cms else GENERIC
 
     @property
-    def domain(self) -> str:
-        host = (urlsplit(self.homepage).hostname or "").lower()
-        return host[len("www."):] if host.startswith("www.") else host
+    def site_hosts(self) -> frozenset[str]:
+        return frozenset({site_host(self.homepage), *(site_host(host) for host in self.article_hosts)})
+
+    @property
+    def url_pattern(self) -> str:
+        return self.article_pattern or self.family.article_url_pattern
+
+    def is_own_url(self, url: str) -> bool:
+        return is_web_url(url) and site_host(url) in self.site_hosts
 
     def is_article_url(self, url: str) -> bool:
-        if not _same_site(url, self.homepage):
-            return False
-        pattern = self.article_url_pattern or self.family.article_url_pattern
-        return re.search(pattern, url) is not None
+        return self.is_own_url(url) and re.search(self.url_pattern, url) is not None
 
     def feed_urls(self) -> list[str]:
-        if self.feeds:
-            return list(self.feeds)
-        return self.family.feed_urls(self.homepage)
+        return list(self.feeds) or self.family.feed_urls(self.homepage)
 
     def sitemap_urls(self) -> list[str]:
-        if self.sitemaps:
-            return list(self.sitemaps)
-        return self.family.sitemap_urls(self.homepage)
+        return list(self.sitemaps) or self.family.sitemap_urls(self.homepage)
 
     def list_urls(self) -> list[str]:
-        return [urljoin(self.homepage, path) for path in self.family.list_paths]
+        return [urljoin(self.homepage, path) for path in (self.list_paths or self.family.list_paths)]
 
 
 class RegistryFormatError(ValueError):
@@ -127,13 +110,16 @@ def _outlet_from_row(row: dict[str, str]) -> Outlet:
         region=row["region"].strip(),
         homepage=row["homepage"].strip(),
         cms=row["cms"].strip(),
-        article_url_pattern=row["article_url_pattern"].strip(),
+        article_hosts=tuple(row["article_hosts"].split()),
+        article_pattern=row["article_pattern"].strip(),
+        list_paths=tuple(row["list_paths"].split()),
         feeds=tuple(row["feeds"].split()),
         sitemaps=tuple(row["sitemaps"].split()),
         # An unreadable flag is kept as False here and reported by
         # check_registry, which re-reads the raw text; loading never guesses True.
         needs_js=bool(needs_js),
         source=row["source"].strip(),
+        region_source=row["region_source"].strip(),
     )
 
 
@@ -208,19 +194,25 @@ def _outlet_problems(outlet: Outlet, check_sources: bool) -> list[str]:
         problems.append(f"{where}: cms {outlet.cms!r} is not one of {', '.join(FAMILIES)}")
     if not _is_homepage_url(outlet.homepage):
         problems.append(f"{where}: homepage {outlet.homepage!r} must be scheme://host/ and nothing more")
-    if outlet.article_url_pattern:
+    if outlet.article_pattern:
         try:
-            re.compile(outlet.article_url_pattern)
+            re.compile(outlet.article_pattern)
         except re.error as error:
-            problems.append(f"{where}: article_url_pattern does not compile: {error}")
+            problems.append(f"{where}: article_pattern does not compile: {error}")
+            return problems
     for url in outlet.feeds + outlet.sitemaps:
         if not url.startswith(("http://", "https://")):
             problems.append(f"{where}: feed/sitemap {url!r} is not an absolute http(s) URL")
-    if check_sources:
+    if check_sources and outlet.cms in FAMILIES:
         if not outlet.source:
             problems.append(f"{where}: source is empty (every outlet needs an article URL seen in public material)")
-        elif _is_homepage_url(outlet.homepage) and not _same_site(outlet.source, outlet.homepage):
-            problems.append(f"{where}: source {outlet.source!r} is not on the homepage's host")
+        elif not outlet.is_own_url(outlet.source):
+            problems.append(f"{where}: source {outlet.source!r} is on none of the outlet's hosts "
+                            f"({' '.join(sorted(outlet.site_hosts))}); list its host in article_hosts")
+        elif not outlet.is_article_url(outlet.source):
+            which = "its article_pattern" if outlet.article_pattern else f"the {outlet.cms} family's pattern"
+            problems.append(f"{where}: source {outlet.source!r} does not match {which}: the crawl would find "
+                            "none of its articles")
     return problems
 
 
@@ -228,7 +220,7 @@ def _duplicate_problems(outlets: list[Outlet]) -> list[str]:
     problems = []
     for label, value_of in (
         ("key", lambda o: o.key),
-        ("host", lambda o: _site_host(urlsplit(o.homepage).hostname or "")),
+        ("host", lambda o: site_host(o.homepage)),
         ("name", lambda o: o.name),
     ):
         counts = Counter(value_of(o) for o in outlets if value_of(o))

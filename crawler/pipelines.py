@@ -1,133 +1,155 @@
-"""Item pipelines, one step each: extract, validate, deduplicate, store.
+"""Item pipelines, one step each, in this order (settings.ITEM_PIPELINES):
 
-A page that fails a step is recorded in the `failures` table with the reason,
-and dropped from the item stream; nothing disappears silently.
+extract -> validate -> deduplicate -> analyse -> group into stories -> store
+
+The steps after validation are plain code in crawler/processing.py; these
+classes connect them to Scrapy (counters, failures, dropped items).
+
+A page that fails a step is recorded in the `failures` table with the
+reason, and dropped from the item stream; nothing disappears silently. An
+unexpected error inside a step is recorded the same way, with its stage, so
+one odd page never stops the crawl.
 """
 from __future__ import annotations
 
-from dataclasses import asdict
-from urllib.parse import urlsplit
-
+import logging
 from scrapy.exceptions import DropItem
 
-from crawler.extensions import CrawlRun
+from crawler.crawlstate import CrawlState
 from crawler.items import ArticleItem, PageItem
-from extractors import extract_article
-from extractors.dedup import content_hash
+from crawler.processing import Duplicate
+from extractors import MIN_BODY_CHARS, extract_article
+from extractors.cms import get_family
 from extractors.record import ExtractionError
+from extractors.urls import same_site
+
+logger = logging.getLogger(__name__)
 
 
-class RunAwarePipeline:
+class ArticleStep:
+    """One pipeline step over `item_type` items; other items pass through."""
+
+    stage = ""
+    item_type: type = ArticleItem
+
     def __init__(self, crawler):
         self.crawler = crawler
+        self.state = CrawlState.of(crawler)
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    @property
-    def run(self) -> CrawlRun:
-        return CrawlRun.of(self.crawler)
-
-    def reject(self, item, stage: str, reason: str):
-        url = getattr(item, "fetched_url", None) or item.url
-        self.run.fail(url, item.site, stage, reason)
-        # Remember the page's validators: the same bytes would fail the same
-        # way, so the next run asks with a conditional GET and skips it on 304.
-        self.run.db.remember_page(item.requested_url or url, item.site, "article", item.etag or None,
-                                  item.last_modified or None, 200)
-        raise DropItem(f"{stage}: {reason}: {url}")
-
-
-def same_site(url_a: str, url_b: str) -> bool:
-    def host(url: str) -> str:
-        netloc = urlsplit(url).netloc.lower()
-        return netloc[4:] if netloc.startswith("www.") else netloc
-
-    return host(url_a) == host(url_b)
-
-
-class ExtractArticlePipeline(RunAwarePipeline):
-    """Fetched bytes in, a clean article record out."""
-
     def process_item(self, item, spider=None):
-        if not isinstance(item, PageItem):
+        if not isinstance(item, self.item_type):
             return item
         try:
-            record = extract_article(item.body, item.url, content_type=item.content_type)
-        except ExtractionError as error:
-            self.reject(item, "extract", str(error))
+            return self.step(item)
+        except DropItem:
+            raise
         except Exception as error:  # a bug on one odd page must not stop the crawl
-            self.crawler.spider.logger.exception("extractor crashed on %s", item.url)
-            self.reject(item, "extract", f"extractor error: {type(error).__name__}: {error}")
-        fields = record.to_dict()
-        # Trust a canonical link only when it stays on the same site: some CMSs
-        # point every syndicated copy at the original outlet.
-        canonical = fields.pop("canonical_url") or item.url
-        if not same_site(canonical, item.url):
-            canonical = item.url
-        fields.pop("url")
-        return ArticleItem(url=canonical, fetched_url=item.url, site=item.site, fetched_at=item.fetched_at,
-                           etag=item.etag, last_modified=item.last_modified,
-                           requested_url=item.requested_url or item.url,
-                           **{key: value for key, value in fields.items() if key in ArticleItem.__dataclass_fields__})
+            logger.exception("%s step crashed on %s", self.stage, item.url)
+            self.reject(item, f"{self.stage} error: {type(error).__name__}: {error}")
+
+    def step(self, item):
+        raise NotImplementedError
+
+    def reject(self, item, reason: str):
+        url = getattr(item, "fetched_url", "") or item.url
+        outlet = item.outlet if isinstance(item, PageItem) else item.site
+        self.state.record_failure(url, outlet, self.stage, reason)
+        # Remember the page's validators: the same bytes would fail the same
+        # way, so the next run asks with a conditional GET and skips it on 304.
+        self.state.remember_page(item.requested_url or url, outlet, "article", item.etag, item.last_modified)
+        raise DropItem(f"{self.stage}: {reason}: {url}")
 
 
-class ValidateArticlePipeline(RunAwarePipeline):
-    """The minimum a stored article has: a title and a real body."""
+class ExtractArticlePipeline(ArticleStep):
+    """Fetched bytes in, a clean article record out."""
 
-    def process_item(self, item, spider=None):
-        if not isinstance(item, ArticleItem):
-            return item
-        minimum = self.crawler.settings.getint("NEWS_MIN_BODY_CHARS", 30)
-        if not item.title.strip():
-            self.reject(item, "validate", "no title found")
-        if len(item.body.strip()) < minimum:
-            self.reject(item, "validate",
-                        f"body too short ({len(item.body.strip())} characters, minimum {minimum})")
-        if not item.published_at:
-            self.crawler.stats.inc_value("articles/without_date")
-        if not item.authors:
-            self.crawler.stats.inc_value("articles/without_author")
-        return item
-
-
-class DeduplicateArticlePipeline(RunAwarePipeline):
-    """By URL (canonical, once per run) and by exact text within one outlet.
-
-    Near-duplicates across outlets (the same press release in other words) are
-    kept, and grouped into one story by the storage step.
-    """
+    stage = "extract"
+    item_type = PageItem
 
     def __init__(self, crawler):
         super().__init__(crawler)
-        self.urls_this_run: set[str] = set()
+        self.min_body_chars = crawler.settings.getint("NEWS_MIN_BODY_CHARS", MIN_BODY_CHARS)
 
-    def process_item(self, item, spider=None):
-        if not isinstance(item, ArticleItem):
-            return item
-        if item.url in self.urls_this_run:
-            self.crawler.stats.inc_value("articles/duplicate_url")
-            raise DropItem(f"already stored this run under its canonical URL: {item.url}")
-        self.urls_this_run.add(item.url)
-        same_text = self.run.db.find_same_content(content_hash(item.body), item.site, item.url)
-        if same_text:
-            self.crawler.stats.inc_value("articles/duplicate_content")
-            self.run.count(item.site, "duplicates")
-            self.run.db.remember_page(item.requested_url, item.site, "article", item.etag, item.last_modified, 200)
-            raise DropItem(f"same text as {same_text}: {item.url}")
+    def step(self, item: PageItem) -> ArticleItem:
+        family = get_family(item.cms) if item.cms else None
+        try:
+            record = extract_article(item.html, item.url, content_type=item.content_type, family=family,
+                                     min_body_chars=self.min_body_chars)
+        except ExtractionError as error:
+            self.reject(item, str(error))
+        fields = record.to_dict()
+        # Trust a canonical link only when it stays on the same site: some CMSs
+        # point every syndicated copy at the original outlet.
+        canonical = record.canonical_url if same_site(record.canonical_url, item.url) else item.url
+        fields.update(url=canonical, images=record.images)
+        return ArticleItem(**fields, fetched_url=item.url, site=item.outlet, fetched_at=item.fetched_at,
+                           etag=item.etag, last_modified=item.last_modified,
+                           requested_url=item.requested_url or item.url)
+
+
+class ValidateArticlePipeline(ArticleStep):
+    """The minimum a stored article has: a title (the extractor already required a body)."""
+
+    stage = "validate"
+
+    def step(self, item: ArticleItem) -> ArticleItem:
+        if not item.title.strip():
+            self.reject(item, "no title found")
+        if not item.published_at:
+            self.state.count(item.site, "without_date")
+        if not item.authors:
+            self.state.count(item.site, "without_author")
         return item
 
 
-class StoreArticlePipeline(RunAwarePipeline):
-    def process_item(self, item, spider=None):
-        if not isinstance(item, ArticleItem):
-            return item
-        record = asdict(item)
-        result = self.run.db.save_article(record, etag=item.etag, last_modified=item.last_modified)
+class DeduplicateArticlePipeline(ArticleStep):
+    """By URL (canonical, once per run), by exact text within one outlet, and against the stored text.
+
+    Near-duplicates across outlets (the same press release in other words)
+    are kept, and grouped into one story by the story step.
+    """
+
+    stage = "deduplicate"
+
+    def step(self, item: ArticleItem) -> ArticleItem:
+        try:
+            return self.state.processor.deduplicate(item)
+        except Duplicate as duplicate:
+            self.state.count(item.site, duplicate.counter)
+            self.state.remember_page(item.requested_url, item.site, "article", item.etag, item.last_modified)
+            raise DropItem(str(duplicate)) from None
+
+
+class AnalyseArticlePipeline(ArticleStep):
+    """Kiwi over a new or changed text: its search terms and its story fingerprint."""
+
+    stage = "analyse"
+
+    def step(self, item: ArticleItem) -> ArticleItem:
+        return self.state.processor.analyse(item)
+
+
+class GroupStoriesPipeline(ArticleStep):
+    """A new article joins the story of a stored rewrite of the same text, or starts its own."""
+
+    stage = "story"
+
+    def step(self, item: ArticleItem) -> ArticleItem:
+        return self.state.processor.group_into_story(item)
+
+
+class StoreArticlePipeline(ArticleStep):
+    """Writes the article and everything derived from it in one transaction."""
+
+    stage = "store"
+
+    def step(self, item: ArticleItem) -> ArticleItem:
+        self.state.processor.store(item)
         for url in {item.requested_url, item.fetched_url}:
-            self.run.db.remember_page(url, item.site, "article", item.etag, item.last_modified, 200)
-        item.story_id, item.version, item.save_status = result.story_id, result.version, result.status
-        self.run.count(item.site, result.status)
-        self.crawler.stats.inc_value(f"articles/{result.status}")
+            self.state.remember_page(url, item.site, "article", item.etag, item.last_modified)
+        self.state.count(item.site, item.save_status)
         return item

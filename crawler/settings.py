@@ -4,6 +4,9 @@ Project settings (prefixed NEWS_ or named below) come first; Scrapy's own follow
 """
 import os
 
+from crawler.items import exported_field_names
+from extractors import MIN_BODY_CHARS
+
 BOT_NAME = "korean_regional_news"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -19,8 +22,9 @@ NEWS_CONTACT = os.environ.get("NEWS_CONTACT", "set NEWS_CONTACT")
 # List pages walked per section on an incremental run stop at the first page
 # with nothing new; this caps a first or backfill crawl.
 NEWS_MAX_LIST_PAGES = 50
-# Bodies shorter than this are recorded as failures, not stored (briefs are longer).
-NEWS_MIN_BODY_CHARS = 30
+# Bodies shorter than this are recorded as failures, not stored; the
+# extractor's own minimum unless overridden.
+NEWS_MIN_BODY_CHARS = MIN_BODY_CHARS
 # Headless Chromium for outlets flagged needs_js; Debian's package, not Playwright's download.
 NEWS_CHROMIUM_PATH = os.environ.get("NEWS_CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -55,10 +59,14 @@ ITEM_PIPELINES = {
     "crawler.pipelines.ExtractArticlePipeline": 100,
     "crawler.pipelines.ValidateArticlePipeline": 200,
     "crawler.pipelines.DeduplicateArticlePipeline": 300,
-    "crawler.pipelines.StoreArticlePipeline": 400,
+    "crawler.pipelines.AnalyseArticlePipeline": 400,
+    "crawler.pipelines.GroupStoriesPipeline": 500,
+    "crawler.pipelines.StoreArticlePipeline": 600,
 }
 EXTENSIONS = {
-    "crawler.extensions.CrawlRunRecorder": 100,
+    # The run row, failures and pages seen; the middlewares, pipelines and
+    # spiders reach it with crawler.get_extension(CrawlState).
+    "crawler.crawlstate.CrawlState": 100,
 }
 
 # Only spiders whose outlets need JavaScript switch the download handlers to
@@ -89,4 +97,6 @@ HTTPCACHE_EXPIRATION_SECS = 0
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
+# `-O out.jsonl` writes the article fields (no signatures or index terms).
+FEED_EXPORT_FIELDS = exported_field_names()
 LOG_LEVEL = "INFO"

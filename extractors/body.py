@@ -28,7 +28,31 @@ NEGATIVE_NAME_HINT = re.compile(
     re.IGNORECASE,
 )
 HANGUL = re.compile(r"[가-힣]")
+# Tuning numbers of the body finder, chosen while building datasets/gold (33
+# pages, 10 CMS families) and checked on ../shared/realpages (35 pages): with
+# these values both score recall 1.00 and leak 0.00. Re-run
+# `python -m extractors.evaluate` on both after changing any of them.
+# Own text shorter than this is a label or a link, not a paragraph.
 MIN_PARAGRAPH_CHARS = 20
+# A family XPath match with less text is an empty shell (a lazy-loaded div).
+MIN_FAMILY_CONTAINER_CHARS = 20
+# itemprop=articleBody counts only with this many Hangul syllables (portal
+# pages carry an empty articleBody meta element).
+MIN_ITEMPROP_HANGUL = 30
+# Container score multipliers: a body-like class/id name, a furniture-like
+# name, and the page root (which holds every paragraph but is never the body).
+BODY_NAME_BONUS = 1.5
+FURNITURE_NAME_PENALTY = 0.3
+PAGE_ROOT_PENALTY = 0.2
+# The grandparent of a paragraph's container gets this share of its weight,
+# so text split over sibling divs still elects their common parent.
+GRANDPARENT_SHARE = 0.5
+# Trailing lines shorter than this without sentence-final punctuation are
+# buttons and labels ("목록", "기사제보").
+MAX_TRAILING_FURNITURE_CHARS = 8
+# Repeated paragraphs longer than this are printed twice (captions, quotes);
+# shorter repeats ("▲", "사진") are left to the line patterns.
+MIN_DUPLICATE_PARAGRAPH_CHARS = 15
 
 
 @dataclass
@@ -72,16 +96,16 @@ def score_candidates(root: etree._Element) -> etree._Element | None:
         scores[container] = scores.get(container, 0.0) + weight
         grandparent = container.getparent()
         if grandparent is not None:
-            scores[grandparent] = scores.get(grandparent, 0.0) + weight / 2
+            scores[grandparent] = scores.get(grandparent, 0.0) + weight * GRANDPARENT_SHARE
     best, best_score = None, 0.0
     for element, score in scores.items():
         names = class_and_id(element)
         if names and BODY_NAME_HINT.search(names):
-            score *= 1.5
+            score *= BODY_NAME_BONUS
         if names and NEGATIVE_NAME_HINT.search(names):
-            score *= 0.3
+            score *= FURNITURE_NAME_PENALTY
         if element.tag in ("body", "html"):
-            score *= 0.2
+            score *= PAGE_ROOT_PENALTY
         text_length = len(normalise_space(element.text_content())) or 1
         linked = sum(len(normalise_space(a.text_content())) for a in element.iter("a"))
         score *= max(0.0, 1.0 - linked / text_length)
@@ -95,7 +119,7 @@ def named_candidate(root: etree._Element) -> etree._Element | None:
     for element in ITEMPROP_BODY(root):
         if element.tag == "meta":
             continue
-        if len(HANGUL.findall(element.text_content())) >= 30:
+        if len(HANGUL.findall(element.text_content())) >= MIN_ITEMPROP_HANGUL:
             return element
     return None
 
@@ -103,7 +127,7 @@ def named_candidate(root: etree._Element) -> etree._Element | None:
 def find_container(root: etree._Element, family_xpaths: tuple = ()) -> tuple[etree._Element | None, str]:
     for xpath in family_xpaths:
         for element in xpath(root):
-            if isinstance(element.tag, str) and len(normalise_space(element.text_content())) >= 20:
+            if isinstance(element.tag, str) and len(normalise_space(element.text_content())) >= MIN_FAMILY_CONTAINER_CHARS:
                 return element, "family"
     element = named_candidate(root)
     if element is not None:
@@ -138,7 +162,7 @@ def filter_lines(lines: list[str], drop_exact: set[str]) -> BodyResult:
 
 def trim_trailing_furniture(paragraphs: list[str]) -> list[str]:
     """Very short non-sentences at the end (labels, buttons) are not story text."""
-    while paragraphs and len(paragraphs[-1]) < 8 and not re.search(r"[.!?다요]$", paragraphs[-1]):
+    while paragraphs and len(paragraphs[-1]) < MAX_TRAILING_FURNITURE_CHARS and not re.search(r"[.!?다요]$", paragraphs[-1]):
         paragraphs.pop()
     return paragraphs
 
@@ -147,7 +171,7 @@ def remove_duplicate_paragraphs(paragraphs: list[str]) -> list[str]:
     seen = set()
     unique = []
     for paragraph in paragraphs:
-        if paragraph in seen and len(paragraph) > 15:
+        if paragraph in seen and len(paragraph) > MIN_DUPLICATE_PARAGRAPH_CHARS:
             continue
         seen.add(paragraph)
         unique.append(paragraph)
@@ -160,6 +184,21 @@ def body_from_container(container: etree._Element, drop_exact: set[str], remove_
     result = filter_lines(lines, drop_exact)
     result.paragraphs = remove_duplicate_paragraphs(result.paragraphs)
     return result
+
+
+def body_length(result: BodyResult | None) -> int:
+    return sum(len(p) for p in result.paragraphs) if result else 0
+
+
+def body_from_trafilatura(text: str, url: str) -> BodyResult | None:
+    """Last resort for pages none of our rules understand."""
+    from trafilatura import extract
+
+    extracted = extract(text, url=url, include_comments=False, include_tables=False, favor_precision=True)
+    if not extracted:
+        return None
+    lines = [normalise_space(line) for line in extracted.splitlines()]
+    return filter_lines([line for line in lines if line], set())
 
 
 __all__ = ["BodyResult", "find_container", "body_from_container", "filter_lines", "LINE_PATTERNS", "node_pattern_name"]

@@ -171,7 +171,6 @@ LINE_PATTERNS: tuple[LinePattern, ...] = (
 )
 
 # Lines that are dropped before a caption line is even considered, by kind.
-LINE_PATTERNS_BY_NAME = {pattern.name: pattern for pattern in LINE_PATTERNS}
 
 
 @dataclass(frozen=True)

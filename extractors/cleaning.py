@@ -7,6 +7,7 @@ per block element or `<br>` run, which become the body paragraphs.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import lxml.html
 from lxml import etree
@@ -31,8 +32,10 @@ BLOCK_TAGS = frozenset(
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 SPACES = re.compile(r"[ \t\r\n\u00a0\u200b\u3000\ufeff]+")
 # Lists of links (related/popular headlines) are dropped when at least this
-# much text sits in them and most of it is link text.
+# much text sits in them and more than this share of it is link text
+# (chosen on datasets/gold like the numbers in body.py).
 LINK_HEAVY_MIN_TEXT = 10
+LINK_HEAVY_DENSITY = 0.6
 
 
 def parse_html(text: str) -> etree._Element | None:
@@ -132,7 +135,7 @@ def clean_container(container: etree._Element, extra_remove_xpaths: tuple = ()) 
             continue
         if tag in ("ul", "ol", "dl", "table", "div", "section"):
             density, length = link_density(element)
-            if length >= LINK_HEAVY_MIN_TEXT and density > 0.6:
+            if length >= LINK_HEAVY_MIN_TEXT and density > LINK_HEAVY_DENSITY:
                 doomed.append(element)
     for element in doomed:
         # An ancestor may already be gone; removing again is harmless.
@@ -174,3 +177,23 @@ def element_lines(container: etree._Element) -> list[str]:
     walk(container)
     flush()
     return lines
+
+
+@lru_cache(maxsize=256)
+def compiled(xpath: str) -> etree.XPath:
+    return etree.XPath(xpath)
+
+
+def compile_all(xpaths: tuple[str, ...]) -> tuple[etree.XPath, ...]:
+    return tuple(compiled(xpath) for xpath in xpaths)
+
+
+def first_texts(root: etree._Element, xpaths: tuple[str, ...]) -> list[str]:
+    """The normalised text of every match of the XPaths, in order."""
+    texts = []
+    for xpath in compile_all(xpaths):
+        for element in xpath(root):
+            text = normalise_space(element if isinstance(element, str) else element.text_content())
+            if text:
+                texts.append(text)
+    return texts

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
+from extractors.cleaning import compiled
+
 
 @dataclass(frozen=True)
 class CmsFamily:
@@ -32,6 +34,11 @@ class CmsFamily:
     # that pulls the id out of an article URL, and the URL of a given id.
     article_id_pattern: str = ""
     article_url_template: str = ""
+    # For families that say nothing of where feeds and sitemaps live: follow
+    # the Sitemap lines of robots.txt and the <link rel=alternate> feeds that
+    # list pages announce.
+    discovers_sitemaps_in_robots: bool = False
+    discovers_feeds_in_pages: bool = False
     # Extraction hints: XPath expressions tried in order; empty means the
     # generic rules decide. `markup_signature` recognises the family from
     # the page alone (for pages whose URL we do not control, e.g. in gold).
@@ -134,6 +141,8 @@ GENERIC = CmsFamily(
     ),
     sitemap_paths=("/sitemap.xml",),
     list_paths=("/",),
+    discovers_sitemaps_in_robots=True,
+    discovers_feeds_in_pages=True,
 )
 
 FAMILIES: dict[str, CmsFamily] = {
@@ -155,3 +164,14 @@ def family_for_url(url: str) -> CmsFamily | None:
         if family is not GENERIC and family.is_article_url(url):
             return family
     return None
+
+
+def family_for_page(url: str, root) -> CmsFamily:
+    """The family of a page whose outlet is unknown: by URL shape, then by markup."""
+    family = family_for_url(url)
+    if family is not None:
+        return family
+    for candidate in FAMILIES.values():
+        if candidate.markup_signature and compiled(candidate.markup_signature)(root):
+            return candidate
+    return GENERIC

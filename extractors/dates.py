@@ -9,7 +9,12 @@ the page is never used: headers print today's date in widgets.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+
+from lxml import etree
+
+from extractors.cleaning import first_texts
 
 KOREA_TIME = timezone(timedelta(hours=9))
 
@@ -49,6 +54,9 @@ ISO_LIKE = re.compile(
     r"(?P<year>(?:19|20)\d{2})[-./]?(?P<month>\d{2})[-./]?(?P<day>\d{2})"
     r"(?:[T ]\s*(?P<hour>\d{2}):?(?P<minute>\d{2})(?::?(?P<second>\d{2})(?:\.\d+)?)?\s*(?P<zone>Z|[+-]\d{2}:?\d{2})?)?"
 )
+TIME_XPATH = etree.XPath("//time/@datetime")
+# A calendar date anywhere in a short text (list pages print one per headline).
+CALENDAR_DATE = re.compile(r"((?:19|20)\d{2})\s*[.\-/년]\s?(\d{1,2})\s*[.\-/월]\s?(\d{1,2})")
 URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[/\-]?(0[1-9]|1[0-2])[/\-]?(0[1-9]|[12]\d|3[01])(?!\d{3,}\b)")
 
 
@@ -145,3 +153,49 @@ def more_precise(first: str | None, second: str | None) -> str | None:
     if first and second and not has_time(first) and has_time(second) and second.startswith(first):
         return second
     return first or second
+
+
+def find_dates(root, meta: dict, script, family, url: str, page_text: str) -> tuple[str | None, str | None]:
+    """(published, modified) of a page, from the sources in order of trust."""
+    family_text = " ".join(first_texts(root, family.date_xpaths))
+    byline_published = find_byline_date(family_text) or find_byline_date(page_text)
+    machine_published = parse_machine_date(script.published) or next(
+        (parse_machine_date(meta[key]) for key in PUBLISHED_META_KEYS if meta.get(key)), None
+    )
+    time_published = next((parse_machine_date(value) for value in TIME_XPATH(root)), None)
+    published = more_precise(machine_published, byline_published)
+    published = more_precise(published, time_published) or parse_machine_date(script.app_published) or date_from_url(url)
+    modified = parse_machine_date(script.modified) or next(
+        (parse_machine_date(meta[key]) for key in MODIFIED_META_KEYS if meta.get(key)), None
+    )
+    modified = modified or find_byline_date(family_text, modified=True) or find_byline_date(page_text, modified=True)
+    return published, modified
+
+
+def parse_timestamp(value: str | None) -> datetime | None:
+    """An aware datetime from ISO 8601 / W3C (sitemaps, our own columns) or
+    RFC 822 (feeds); a value without a zone is Korea time."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=KOREA_TIME)
+    return parsed.astimezone(KOREA_TIME)
+
+
+def calendar_dates_in(text: str) -> list[date]:
+    """Every valid year-month-day written in a text (2024.03.28, 2024-3-28, 2024년 3월 28일)."""
+    found = []
+    for year, month, day in CALENDAR_DATE.findall(text or ""):
+        try:
+            found.append(date(int(year), int(month), int(day)))
+        except ValueError:
+            continue
+    return found

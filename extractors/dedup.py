@@ -135,7 +135,6 @@ class StoryClusters:
     def __init__(self, threshold: float = SAME_STORY_THRESHOLD, num_perm: int = NUM_PERM):
         self.threshold = threshold
         self.num_perm = num_perm
-        self._keys: list[str] = []
         self._story_ids: list[str] = []
         self._positions: dict[str, int] = {}
         # One row per stored article, in insertion order; datasketch hash
@@ -205,6 +204,5 @@ class StoryClusters:
         self._signatures[self._size] = minhash.hashvalues.astype(np.uint32)
         self._is_short[self._size] = _is_short_text(minhash)
         self._positions[key] = self._size
-        self._keys.append(key)
         self._story_ids.append(story_id)
         self._size += 1

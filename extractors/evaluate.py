@@ -18,11 +18,12 @@ import statistics
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-KOREA_TIME = timezone(timedelta(hours=9))
+from extractors import dates
+
 WHITESPACE = re.compile(r"\s+")
 SITE_NOTE = re.compile(r"\s*\(.*\)\s*$")
 TITLE_TRIM = " \t\r\n\u00a0\"'“”‘’「」『』"
@@ -96,21 +97,12 @@ def load_gold_pages(gold_dir: Path) -> list[GoldPage]:
 
 def parse_timestamp(value: str | None) -> tuple[datetime | None, bool]:
     """(moment in Korea time, whether it carries a time of day)."""
-    if not value:
+    moment = dates.parse_timestamp(value)
+    if moment is None:
         return None, False
     value = value.strip()
     has_time = "T" in value or re.search(r"\d \d{1,2}:\d{2}", value) is not None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        match = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
-        if not match:
-            return None, False
-        moment = datetime(int(match[1]), int(match[2]), int(match[3]))
-        has_time = False
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=KOREA_TIME)
-    return moment.astimezone(KOREA_TIME), has_time
+    return moment, has_time
 
 
 def share_found(snippets: list[str], body: str) -> tuple[float | None, list[str], list[str]]:

@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from extractors.boilerplate import EMAIL, NODE_PATTERNS
-from extractors.cleaning import class_and_id, normalise_space
+from extractors.cleaning import class_and_id, first_texts, normalise_space
 from extractors.record import Image
 
 META_XPATH = etree.XPath("//meta[@content]")
@@ -29,6 +29,16 @@ PERSON_NAME = re.compile(r"^[가-힣]{2,4}$")
 TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·<>]|::)\s+|\s*[|ㅣ]\s*")
 # After a site-name suffix is cut, a short section label may remain ("-정치").
 SECTION_SUFFIX = re.compile(r"\s*[-–—|ㅣ:]\s*[가-힣A-Za-z·/]{1,8}\s*$")
+SUBTITLE_XPATH = etree.XPath(
+    "//*[self::h2 or self::h3 or self::h4 or self::p or self::div or self::strong or self::em]"
+    "[contains(@class,'subtitle') or contains(@class,'sub-title') or contains(@class,'sub_title')"
+    " or contains(@class,'subheading') or contains(@class,'sub-tit') or contains(@class,'sub_tit')"
+    " or contains(@class,'summary') or contains(@class,'subhead')]"
+)
+# A "subtitle" longer than this is a lead paragraph or a summary box.
+MAX_SUBTITLE_CHARS = 400
+# The page text searched for a last-resort "이름 기자" byline.
+REPORTER_SEARCH_CHARS = 20000
 CAPTION_NODE = next(pattern for pattern in NODE_PATTERNS if pattern.name == "caption")
 
 
@@ -190,3 +200,33 @@ def caption_texts(container: etree._Element | None) -> set[str]:
             if len(text) >= 10:
                 found.add(text)
     return found
+
+
+def choose_subtitle(root: etree._Element, family, title: str) -> str:
+    for text in first_texts(root, family.subtitle_xpaths) + [
+        normalise_space(element.text_content()) for element in SUBTITLE_XPATH(root)
+    ]:
+        if text and text != title and len(text) <= MAX_SUBTITLE_CHARS:
+            return text
+    return ""
+
+
+def pick_authors(family_bylines: list[str], byline_lines: list[str], script, meta: dict,
+                 page_text: str) -> tuple[list[str], list[str]]:
+    """(reporter names, e-mail addresses), from the most trusted source that names someone."""
+    emails: list[str] = []
+    for text in family_bylines + byline_lines:
+        for email in EMAIL_PATTERN.findall(text):
+            if email not in emails:
+                emails.append(email)
+    for source in (
+        family_bylines,
+        script.authors,
+        [meta.get("article:author", ""), meta.get("author", ""), meta.get("dable:author", ""), meta.get("byl", "")],
+        byline_lines,
+    ):
+        names = authors_from_values([value for value in source if value and not value.startswith("http")])
+        if names:
+            return names, emails
+    # Last resort: the first "이름 기자" on the page, usually the byline.
+    return reporter_names_in(page_text[:REPORTER_SEARCH_CHARS])[:1], emails

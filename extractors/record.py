@@ -1,11 +1,28 @@
-"""The article record that every extraction stage fills in.
+"""The article record that every extraction stage fills in: the one schema.
 
-Plain dataclasses, so the crawler, the evaluation command and the tests all
-see the same shape, and `to_dict()` gives the JSON the CLI prints.
+Each field carries its own description. The crawler's item extends this
+record with what only a crawl knows, the SQLite columns and their types are
+derived from the item, and Datasette's column descriptions are read from the
+same place, so a field is declared once (see `crawler/storage/schema.py`).
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+def described(description: str, default: Any = "", *, stored: bool = True, exported: bool = True,
+              json_list: bool = False) -> Any:
+    """A dataclass field with its user-facing description.
+
+    `stored=False` keeps a field out of the `articles` table (it is written
+    elsewhere or only lives during a crawl); `exported=False` keeps it out of
+    `-O out.jsonl` exports. Lists get a fresh default per instance.
+    """
+    metadata = {"description": description, "stored": stored, "exported": exported}
+    if isinstance(default, list) or json_list:
+        return field(default_factory=list, metadata=metadata)
+    return field(default=default, metadata=metadata)
 
 
 @dataclass
@@ -16,26 +33,27 @@ class Image:
 
 @dataclass
 class ArticleRecord:
-    url: str
-    canonical_url: str = ""
-    title: str = ""
-    subtitle: str = ""
-    # Paragraphs of the story only, separated by blank lines.
-    body: str = ""
-    # ISO 8601 with an explicit offset (+09:00 where the page gives none).
-    published_at: str | None = None
-    modified_at: str | None = None
-    authors: list[str] = field(default_factory=list)
-    author_emails: list[str] = field(default_factory=list)
-    section: str = ""
-    images: list[Image] = field(default_factory=list)
-    site_name: str = ""
-    language: str = "ko"
+    url: str = described("Canonical URL of the article (primary key).")
+    canonical_url: str = described(
+        "The canonical link the page itself declares (rel=canonical or og:url), which may point at another outlet.")
+    title: str = described("Headline.")
+    subtitle: str = described("Sub-headline, when the page has one.")
+    body: str = described("Clean story text, paragraphs separated by blank lines.")
+    published_at: str | None = described(
+        "Publication time, ISO 8601 with +09:00 (a bare date when the page gives no time); empty when the page gives none.",
+        None)
+    modified_at: str | None = described("Last modification time given by the page, ISO 8601 with +09:00.", None)
+    authors: list[str] = described("JSON array of reporter names.", [])
+    author_emails: list[str] = described("JSON array of reporter e-mail addresses.", [])
+    section: str = described("The outlet's section (정치, 경제, 사회…).")
+    images: list[Image] = described("JSON array of {src, caption} for the story's photos.", [])
+    site_name: str = described("The outlet's name as the page states it.")
+    language: str = described("Language code of the text (ko).", "ko")
     # How the page was decoded and where the body came from, for debugging
     # bad extractions from the database alone.
-    encoding: str = ""
-    body_source: str = ""
-    cms_family: str = ""
+    encoding: str = described("Character encoding the page was decoded with (utf-8, euc-kr…).")
+    body_source: str = described("Which extraction path produced the body (CMS adapter, generic rules, script data).")
+    cms_family: str = described("CMS family used for extraction: the outlet's from the registry, else guessed from URL and markup.")
 
     def to_dict(self) -> dict:
         return asdict(self)

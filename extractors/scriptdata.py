@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from extractors.body import BodyResult, body_from_container, body_length, filter_lines, remove_duplicate_paragraphs
+from extractors.cleaning import normalise_space, parse_fragment
+
 ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "blogposting", "webpage"}
 HANGUL = re.compile(r"[가-힣]")
 # String values under these keys are candidate bodies in app data.
@@ -185,3 +188,21 @@ def read_script_data(root: etree._Element) -> ScriptData:
     read_json_ld(root, data)
     read_app_state(root, data)
     return data
+
+
+def body_from_script(script: ScriptData, drop_exact: set[str]) -> BodyResult | None:
+    """The best body found in script data, read like a DOM body."""
+    best: BodyResult | None = None
+    for candidate in script.app_bodies + ([script.json_ld_body] if script.json_ld_body else []):
+        if "<" in candidate and ">" in candidate:
+            fragment = parse_fragment(candidate)
+            if fragment is None:
+                continue
+            result = body_from_container(fragment, drop_exact)
+        else:
+            lines = [normalise_space(line) for line in candidate.splitlines()]
+            result = filter_lines([line for line in lines if line], drop_exact)
+            result.paragraphs = remove_duplicate_paragraphs(result.paragraphs)
+        if best is None or body_length(result) > body_length(best):
+            best = result
+    return best

@@ -13,8 +13,8 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from crawler.demo import run_scrapy_crawl  # noqa: E402
-from crawler.mirror import DEFAULT_MIRROR_DIR, MirrorServer  # noqa: E402
+from crawler.tools.demo import run_scrapy_crawl  # noqa: E402
+from crawler.tools.mirror import DEFAULT_MIRROR_DIR, MirrorServer  # noqa: E402
 
 CHROMIUM = Path(os.environ.get("NEWS_CHROMIUM_PATH", "/usr/bin/chromium"))
 STATIC_SITES = ("hanbit-news", "jeonbuk-saenal", "daegyeong-daily")

@@ -1,6 +1,7 @@
 """The real Datasette app over a real news.db, with the project's metadata and plugin."""
 import asyncio
 import json
+import sqlite3
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -9,8 +10,11 @@ import yaml
 from datasette.app import Datasette
 from datasette.plugins import pm
 
-import crawler.datasette_korean as datasette_korean
+import crawler.datasette_plugin as datasette_plugin
+from crawler.items import ArticleItem
+from crawler.processing import ArticleProcessor
 from crawler.storage import NewsDatabase
+from crawler.storage.schema import ARTICLE_COLUMN_DESCRIPTIONS, ARTICLE_COLUMNS
 
 METADATA_PATH = Path(__file__).resolve().parent.parent / "datasets" / "datasette" / "metadata.yml"
 
@@ -38,12 +42,11 @@ APPLE_STORY = (
 
 
 def article(url, site, title, body, published_at, section, cms_family):
-    return {
-        "url": url, "fetched_url": url, "site": site, "title": title, "subtitle": "", "body": body,
-        "published_at": published_at, "modified_at": None, "authors": ["홍길동"], "author_emails": [],
-        "section": section, "images": [], "site_name": site, "language": "ko", "encoding": "utf-8",
-        "body_source": "test", "cms_family": cms_family,
-    }
+    return ArticleItem(
+        url=url, fetched_url=url, site=site, title=title, body=body, published_at=published_at,
+        authors=["홍길동"], section=section, site_name=site, encoding="utf-8", body_source="test",
+        cms_family=cms_family,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -57,13 +60,14 @@ def news_db(tmp_path_factory):
                         cms="modern", needs_js=False),
     ])
     run_id = database.start_run("news", {})
-    database.save_article(article("http://hanbit.test/news/articleView.html?idxno=1", "hanbit-news",
+    processor = ArticleProcessor(database)
+    processor.process(article("http://hanbit.test/news/articleView.html?idxno=1", "hanbit-news",
                                   "경북TP, 우즈베키스탄서 650만 불 계약", EXPORT_RELEASE,
                                   "2023-10-30T09:00:00+09:00", "경제", "ndsoft"))
-    database.save_article(article("http://daegyeong.test/site/data/html/2023/10/31/1.html", "daegyeong-daily",
+    processor.process(article("http://daegyeong.test/site/data/html/2023/10/31/1.html", "daegyeong-daily",
                                   "중앙아시아 시장 뚫은 경북 기업들", EXPORT_REWRITE,
                                   "2023-10-31T08:00:00+09:00", "경제", "modern"))
-    database.save_article(article("http://hanbit.test/news/articleView.html?idxno=2", "hanbit-news",
+    processor.process(article("http://hanbit.test/news/articleView.html?idxno=2", "hanbit-news",
                                   "청송 사과 베트남 간다", APPLE_STORY,
                                   "2023-03-21T09:05:00+09:00", "농업", "ndsoft"))
     database.record_failure(run_id, "http://hanbit.test/news/articleView.html?idxno=404", "hanbit-news",
@@ -81,8 +85,8 @@ def metadata():
 
 def get(news_db, metadata, path, **kwargs):
     """One request to a fresh in-process Datasette with our plugin loaded."""
-    if not pm.is_registered(datasette_korean):
-        pm.register(datasette_korean, name="korean_fts")
+    if not pm.is_registered(datasette_plugin):
+        pm.register(datasette_plugin, name="korean_fts")
 
     async def request():
         datasette = Datasette([str(news_db)], metadata=metadata)
@@ -102,7 +106,7 @@ def test_plugin_is_loaded(news_db, metadata):
     plugins = get_json_rows(news_db, metadata, "/-/plugins.json")
     # Named after the module when registered by hand, after the distribution
     # when loaded through the `datasette` entry point.
-    ours = [plugin for plugin in plugins if plugin["name"] in ("crawler.datasette_korean", "korean-regional-news")]
+    ours = [plugin for plugin in plugins if plugin["name"] in ("crawler.datasette_plugin", "korean-regional-news")]
     assert len(ours) == 1
     assert {"prepare_connection", "asgi_wrapper"} <= set(ours[0]["hooks"])
 
@@ -190,7 +194,20 @@ def test_articles_page_hides_minhash_but_json_keeps_it(news_db, metadata):
     assert "minhash" in data["columns"]
 
 
-def test_every_table_and_articles_column_is_described(news_db, metadata):
+def served_column_descriptions(news_db, metadata, table):
+    """The column descriptions Datasette serves: metadata.yml merged with the plugin's."""
+    if not pm.is_registered(datasette_plugin):
+        pm.register(datasette_plugin, name="korean_fts")
+
+    async def read():
+        datasette = Datasette([str(news_db)], metadata=metadata)
+        await datasette.invoke_startup()
+        return datasette.metadata("columns", database="news", table=table) or {}
+
+    return asyncio.run(read())
+
+
+def test_every_table_and_column_is_described(news_db, metadata):
     tables = metadata["databases"]["news"]["tables"]
     tables_in_db = get_json_rows(news_db, metadata, "/news.json")["tables"]
     for table in tables_in_db:
@@ -199,9 +216,20 @@ def test_every_table_and_articles_column_is_described(news_db, metadata):
         assert table["name"] in tables, table["name"]
         described = tables[table["name"]]
         assert described.get("description") or described.get("description_html"), table["name"]
-    columns = get_json_rows(news_db, metadata, "/news/articles.json?_size=1")["columns"]
-    assert set(columns) <= set(tables["articles"]["columns"])
+        descriptions = served_column_descriptions(news_db, metadata, table["name"])
+        connection = sqlite3.connect(news_db)
+        columns = [row[0] for row in connection.execute("select name from pragma_table_info(?)", [table["name"]])]
+        connection.close()
+        assert set(descriptions) == set(columns), (table["name"], set(descriptions) ^ set(columns))
+        assert all(descriptions.values()), table["name"]
     assert json.dumps(metadata, ensure_ascii=False)  # plain data, nothing YAML-specific
+
+
+def test_article_columns_are_described_from_the_one_schema(news_db, metadata):
+    assert "columns" not in metadata["databases"]["news"]["tables"]["articles"]
+    descriptions = served_column_descriptions(news_db, metadata, "articles")
+    assert descriptions == ARTICLE_COLUMN_DESCRIPTIONS
+    assert list(descriptions) == list(ARTICLE_COLUMNS)
 
 
 def test_html_pages_render_with_the_metadata(news_db, metadata):
@@ -218,8 +246,8 @@ def test_html_pages_render_with_the_metadata(news_db, metadata):
 
 def test_ko_excerpt_marks_the_earliest_query_term_in_the_original_text():
     body = "앞부분 " * 30 + "경북 기업들이 650만 불 수출계약을 체결했다. " + "뒷부분 " * 30
-    excerpt = datasette_korean.ko_excerpt(body, "수출계약 체결했다")
+    excerpt = datasette_plugin.ko_excerpt(body, "수출계약 체결했다")
     assert "[수출계약]을 체결했다" in excerpt
     assert excerpt.startswith("…") and excerpt.endswith("…")
     assert len(excerpt) < 160
-    assert datasette_korean.ko_excerpt("짧은 본문", "없는단어") == "짧은 본문"
+    assert datasette_plugin.ko_excerpt("짧은 본문", "없는단어") == "짧은 본문"

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from crawler.mirror import MirrorServer
+from crawler.tools.mirror import MirrorServer
 from tests.conftest import REPO_ROOT, STATIC_SITES, Crawl
 
 
@@ -52,7 +52,7 @@ def test_second_crawl_fetches_no_article_page_and_an_edit_is_re_extracted_alone(
 
 def run_cron(tmp_path, registry, *extra, timeout=300):
     return subprocess.run(
-        [sys.executable, "-m", "crawler.cron", "--db", str(tmp_path / "news.db"), "--outlets", str(registry),
+        [sys.executable, "-m", "crawler.tools.cron", "--db", str(tmp_path / "news.db"), "--outlets", str(registry),
          "--log-file", str(tmp_path / "logs" / "crawl.log"), "--lock-file", str(tmp_path / "crawl.lock"), *extra,
          "--", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "DOWNLOAD_TIMEOUT=3",
          "-s", "RETRY_TIMES=0"],
@@ -64,7 +64,7 @@ def test_cron_run_is_locked_logged_and_survives_a_down_outlet(mirror, tmp_path):
     registry = mirror.write_registry(tmp_path / "outlets.csv")
     # An outlet whose server is gone: its failures are recorded, the run still succeeds.
     with open(registry, "a", encoding="utf-8") as handle:
-        handle.write("gone-news,사라진신문,경북,http://127.0.0.1:9/,articleview_idxno,,,,false,fictional\n")
+        handle.write("gone-news,사라진신문,경북,http://127.0.0.1:9/,articleview_idxno,,,,,,false,fictional,\n")
 
     # Another crawl holds the lock: this one must not run.
     with open(tmp_path / "crawl.lock", "w") as lock:

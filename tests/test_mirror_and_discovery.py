@@ -1,13 +1,16 @@
 """The mirror server's URL mapping and HTTP behaviour, and the discovery parsers."""
 from __future__ import annotations
 
+import gzip
 import urllib.error
+from datetime import date
 import urllib.request
 
 import pytest
 
 from crawler import discovery
-from crawler.mirror import file_name_for_target
+from crawler.tools.mirror import file_name_for_target
+from extractors.dates import calendar_dates_in
 
 
 @pytest.mark.parametrize("path, query, expected", [
@@ -57,7 +60,17 @@ def test_feed_and_sitemap_parsers():
     assert pages[0].url == "http://a.kr/x.html" and nested == []
     index = b'<sitemapindex><sitemap><loc>http://a.kr/s1.xml</loc></sitemap></sitemapindex>'
     assert discovery.sitemap_entries(index, "http://a.kr/")[1] == ["http://a.kr/s1.xml"]
-    assert discovery.feed_links(b"\x00\xff not xml", "http://a.kr/") == []
+    for unreadable in (b"\x00\xff not xml", b"<html><body>not a feed</body></html>"):
+        with pytest.raises(discovery.UnreadableDocument):
+            discovery.feed_links(unreadable, "http://a.kr/")
+    with pytest.raises(discovery.UnreadableDocument):
+        discovery.sitemap_entries(b"<html><body>not a sitemap</body></html>", "http://a.kr/")
+
+
+def test_gzipped_sitemaps_are_read():
+    sitemap = b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>http://a.kr/x.html</loc></url></urlset>'
+    pages, _ = discovery.sitemap_entries(gzip.compress(sitemap), "http://a.kr/sitemap.xml.gz")
+    assert [page.url for page in pages] == ["http://a.kr/x.html"]
     assert discovery.robots_sitemaps(b"User-agent: *\nSitemap: /sitemap.xml\n", "http://a.kr/robots.txt") == [
         "http://a.kr/sitemap.xml"]
 
@@ -67,5 +80,5 @@ def test_next_list_page_follows_only_the_next_page_of_the_same_list():
              "http://a.kr/news/articleList.html?sc_section_code=S1N1&page=2"]
     assert discovery.next_list_page_url("http://a.kr/news/articleList.html", "page", links) == links[1]
     assert discovery.next_list_page_url("http://a.kr/news/articleList.html?page=3", "page", links) is None
-    assert discovery.dates_in("경북도의회 예산 확정 2024.12.13 | 2023-04-18") == [
-        discovery.date(2024, 12, 13), discovery.date(2023, 4, 18)]
+    assert calendar_dates_in("경북도의회 예산 확정 2024.12.13 | 2023-04-18") == [
+        date(2024, 12, 13), date(2023, 4, 18)]

@@ -1,16 +1,15 @@
 """What both spiders share: fetching an article page and recording failures."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
-from crawler.extensions import CrawlRun
+from crawler.crawlstate import CrawlState
 from crawler.items import PageItem
 from crawler.outlets import Outlet
+from crawler.storage import utc_now
 
 try:
     from scrapy_playwright.page import PageMethod
@@ -45,12 +44,17 @@ def describe_failure(failure) -> tuple[str, int | None]:
 class ArticleFetchingSpider(scrapy.Spider):
     """Base for spiders that request article pages and hand them to the pipelines."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The -a arguments as given, recorded with the run (crawl_runs.arguments).
+        self.arguments = dict(kwargs)
+
     @property
-    def run(self) -> CrawlRun:
-        return CrawlRun.of(self.crawler)
+    def state(self) -> CrawlState:
+        return CrawlState.of(self.crawler)
 
     def article_request(self, outlet: Outlet, url: str, **meta) -> scrapy.Request:
-        request_meta = {"outlet": outlet.key, "page_kind": "article", **meta}
+        request_meta = {"outlet": outlet.key, "cms": outlet.cms, "page_kind": "article", **meta}
         if outlet.needs_js:
             request_meta["playwright"] = True
             if PageMethod is not None:
@@ -62,38 +66,38 @@ class ArticleFetchingSpider(scrapy.Spider):
                               meta=request_meta, dont_filter=True, priority=10)
 
     def parse_article(self, response):
-        site = response.meta["outlet"]
+        outlet = response.meta["outlet"]
         requested_url = (response.meta.get("redirect_urls") or [response.request.url])[0]
         if response.status == 304:
-            self.run.db.remember_page(requested_url, site, "article",
-                                      self.header(response, "ETag"), self.header(response, "Last-Modified"), 304)
+            self.state.remember_page(requested_url, outlet, "article", self.header(response, "ETag"),
+                                     self.header(response, "Last-Modified"), 304)
             return
         yield PageItem(
             url=response.url,
             requested_url=requested_url,
-            site=site,
-            body=response.body,
+            outlet=outlet,
+            html=response.body,
             content_type=self.header(response, "Content-Type"),
-            http_status=response.status,
+            cms=response.meta.get("cms", ""),
             etag=self.header(response, "ETag"),
             last_modified=self.header(response, "Last-Modified"),
-            fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            rendered=bool(response.meta.get("playwright")),
+            fetched_at=utc_now(),
         )
 
     def on_error(self, failure):
         request = failure.request
-        site = request.meta.get("outlet", "")
+        outlet = request.meta.get("outlet", "")
         if failure.check(IgnoreRequest) and "robots.txt" in (failure.getErrorMessage() or ""):
             self.logger.info("skipped (robots.txt forbids it): %s", request.url)
-            self.run.count(site, "robots_forbidden")
+            self.state.count(outlet, "robots_forbidden")
             return
         reason, status = describe_failure(failure)
         if status == 404 and request.meta.get("backfill"):
             # Walking ids back meets unpublished and deleted ids: expected, not a failure.
-            self.run.count(site, "backfill_missing")
+            self.state.count(outlet, "backfill_missing")
             return
-        self.run.fail(request.url, site, "download", f"{request.meta.get('page_kind', 'page')}: {reason}", status)
+        self.state.record_failure(request.url, outlet, "download",
+                                  f"{request.meta.get('page_kind', 'page')}: {reason}", status)
 
     @staticmethod
     def header(response, name: str) -> str:

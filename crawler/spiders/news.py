@@ -24,6 +24,8 @@ from scrapy.exceptions import DontCloseSpider
 from crawler import discovery
 from crawler.outlets import Outlet, load_outlets, select_outlets
 from crawler.spiders.base import PLAYWRIGHT_HANDLERS, ArticleFetchingSpider
+from extractors.dates import calendar_dates_in, parse_timestamp
+from extractors.urls import canonical_url
 
 
 class NewsSpider(ArticleFetchingSpider):
@@ -32,6 +34,8 @@ class NewsSpider(ArticleFetchingSpider):
     def __init__(self, outlet: str | None = None, region: str | None = None, since: str | None = None,
                  backfill_ids: str | None = None, max_list_pages: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.arguments.update(outlet=outlet, region=region, since=since, backfill_ids=backfill_ids,
+                              max_list_pages=max_list_pages)
         self.outlet = outlet
         self.region = region
         self.since = since
@@ -64,7 +68,7 @@ class NewsSpider(ArticleFetchingSpider):
         return spider
 
     async def start(self):
-        self.run.db.upsert_sites(self.outlets)
+        self.state.register_outlets(self.outlets)
         self.logger.info("crawling %d outlet(s): %s", len(self.outlets), ", ".join(o.key for o in self.outlets))
         for outlet in self.outlets:
             for request in self.discovery_requests(outlet):
@@ -83,7 +87,7 @@ class NewsSpider(ArticleFetchingSpider):
         for url in outlet.list_urls():
             yield scrapy.Request(url, callback=self.parse_list, errback=self.on_error,
                                  meta={**meta, "page_kind": "list", "list_page": 1})
-        if outlet.family.name == "generic" and not outlet.sitemaps:
+        if outlet.family.discovers_sitemaps_in_robots and not outlet.sitemaps:
             yield scrapy.Request(urljoin(outlet.homepage, "/robots.txt"), callback=self.parse_robots,
                                  errback=self.on_error, meta={**meta, "page_kind": "robots"})
 
@@ -91,26 +95,36 @@ class NewsSpider(ArticleFetchingSpider):
         """For a 304, the links this page had last time; else None."""
         if response.status != 304:
             return None
-        seen = self.run.pages_seen.get(response.url) or {}
+        seen = self.state.page_seen(response.url) or {}
         return json.loads(seen.get("links") or "[]")
 
     def remember(self, response, kind: str, links: list[str]) -> None:
-        site = response.meta["outlet"]
-        self.run.db.remember_page(response.url, site, kind, self.header(response, "ETag"),
-                                  self.header(response, "Last-Modified"), response.status, links)
+        self.state.remember_page(response.url, response.meta["outlet"], kind, self.header(response, "ETag"),
+                                 self.header(response, "Last-Modified"), response.status, links)
+
+    def unreadable(self, response, error: discovery.UnreadableDocument) -> None:
+        kind = response.meta.get("page_kind", "page")
+        self.state.record_failure(response.url, response.meta["outlet"], "discover", f"{kind}: {error}")
 
     def parse_feed(self, response):
         outlet = self.outlets_by_key[response.meta["outlet"]]
         links = self.remembered_links(response)
         if links is None:
-            discovered = discovery.feed_links(response.body, response.url)
-            links = [link.url for link in discovered]
+            try:
+                links = [link.url for link in discovery.feed_links(response.body, response.url)]
+            except discovery.UnreadableDocument as error:
+                self.unreadable(response, error)
+                return
             self.remember(response, "feed", links)
         yield from self.article_requests(outlet, links)
 
     def parse_sitemap(self, response):
         outlet = self.outlets_by_key[response.meta["outlet"]]
-        pages, nested = discovery.sitemap_entries(response.body, response.url)
+        try:
+            pages, nested = discovery.sitemap_entries(response.body, response.url)
+        except discovery.UnreadableDocument as error:
+            self.unreadable(response, error)
+            return
         for url in nested:
             yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error,
                                  meta={"outlet": outlet.key, "page_kind": "sitemap"})
@@ -137,8 +151,8 @@ class NewsSpider(ArticleFetchingSpider):
             link_contexts = discovery.page_links(tree)
             links = [url for url, _ in link_contexts]
             page_dates = [d for url, context in link_contexts if outlet.is_article_url(url)
-                          for d in discovery.dates_in(context)]
-            if outlet.family.name == "generic":
+                          for d in calendar_dates_in(context)]
+            if outlet.family.discovers_feeds_in_pages:
                 for feed_url in discovery.alternate_feeds(tree):
                     yield scrapy.Request(feed_url, callback=self.parse_feed, errback=self.on_error,
                                          meta={"outlet": outlet.key, "page_kind": "feed"})
@@ -163,13 +177,13 @@ class NewsSpider(ArticleFetchingSpider):
         return bool(unseen)
 
     def older_than_since(self, changed_at: str) -> bool:
-        parsed = discovery.parse_changed_at(changed_at)
+        parsed = parse_timestamp(changed_at)
         return bool(parsed and self.since_date and parsed.date() < self.since_date)
 
     # -- articles -------------------------------------------------------------
 
     def is_known(self, url: str) -> bool:
-        seen = self.run.pages_seen.get(url)
+        seen = self.state.page_seen(url)
         return bool(seen and seen.get("kind") == "article")
 
     def article_requests(self, outlet: Outlet, urls: list[str]):
@@ -183,7 +197,7 @@ class NewsSpider(ArticleFetchingSpider):
     def article_request_if_new(self, outlet: Outlet, url: str, changed_at: str = ""):
         if not outlet.is_article_url(url):
             return None
-        key = discovery.normalize_url(url)
+        key = canonical_url(url)
         if key in self.scheduled:
             return None
         self.scheduled.add(key)
@@ -191,7 +205,7 @@ class NewsSpider(ArticleFetchingSpider):
         if article_id is not None:
             self.newest_id[outlet.key] = max(self.newest_id.get(outlet.key, 0), article_id)
         if self.is_known(url) and not self.worth_asking_again(outlet, url, changed_at):
-            self.run.count(outlet.key, "skipped_unchanged")
+            self.state.count(outlet.key, "skipped_unchanged")
             return None
         return self.article_request(outlet, url)
 
@@ -206,12 +220,12 @@ class NewsSpider(ArticleFetchingSpider):
         """
         if self.changed_since_fetch(url, changed_at):
             return True
-        seen = self.run.pages_seen.get(url) or {}
+        seen = self.state.page_seen(url) or {}
         return not outlet.needs_js and bool(seen.get("etag") or seen.get("last_modified"))
 
     def changed_since_fetch(self, url: str, changed_at: str) -> bool:
-        changed = discovery.parse_changed_at(changed_at)
-        fetched = discovery.parse_changed_at((self.run.pages_seen.get(url) or {}).get("last_fetched_at") or "")
+        changed = parse_timestamp(changed_at)
+        fetched = parse_timestamp((self.state.page_seen(url) or {}).get("last_fetched_at"))
         return bool(changed and (fetched is None or changed > fetched))
 
     # -- backfill by sequential id ---------------------------------------------

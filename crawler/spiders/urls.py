@@ -13,12 +13,7 @@ from urllib.parse import urlsplit
 
 from crawler.outlets import Outlet, load_outlets
 from crawler.spiders.base import PLAYWRIGHT_HANDLERS, ArticleFetchingSpider
-
-
-def host_of(url: str) -> str:
-    """Host and port, without a leading www."""
-    host = (urlsplit(url).netloc or "").lower()
-    return host[4:] if host.startswith("www.") else host
+from extractors.urls import site_host
 
 
 class UrlsSpider(ArticleFetchingSpider):
@@ -26,6 +21,7 @@ class UrlsSpider(ArticleFetchingSpider):
 
     def __init__(self, url: str | None = None, file: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.arguments.update(url=url, file=file)
         self.url = url
         self.file = file
         self.outlets: list[Outlet] = []
@@ -43,13 +39,14 @@ class UrlsSpider(ArticleFetchingSpider):
         return urls
 
     def outlet_for(self, url: str, registry: list[Outlet]) -> Outlet:
-        host = host_of(url)
         for outlet in registry:
-            if outlet.is_article_url(url) or host_of(outlet.homepage) == host:
+            if outlet.is_own_url(url):
                 return outlet
+        # An outlet the registry does not know: no CMS family, so the
+        # extractor guesses one from the page.
         parts = urlsplit(url)
-        return Outlet(key=host, name=host, region="", homepage=f"{parts.scheme}://{parts.netloc}/",
-                      cms="generic", article_url_pattern="", feeds=(), sitemaps=(), needs_js=False,
+        host = site_host(url)
+        return Outlet(key=host, name=host, region="", homepage=f"{parts.scheme}://{parts.netloc}/", cms="",
                       source=url)
 
     @classmethod
@@ -65,6 +62,6 @@ class UrlsSpider(ArticleFetchingSpider):
         return spider
 
     async def start(self):
-        self.run.db.upsert_sites(self.outlets)
+        self.state.register_outlets(self.outlets)
         for outlet, url in self.targets:
             yield self.article_request(outlet, url, unconditional=True)

@@ -3,7 +3,7 @@
 Serves `datasets/mirror/` on 127.0.0.1 (free ports), runs the real
 `scrapy crawl news` against it in a subprocess, then prints what was stored.
 
-    python -m crawler.demo [--db news.db] [--fresh]
+    python -m crawler.tools.demo [--db news.db] [--fresh]
 """
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from crawler.mirror import DEFAULT_MIRROR_DIR, MirrorServer
+from crawler import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from crawler.tools.mirror import DEFAULT_MIRROR_DIR, MirrorServer
+
 
 
 def run_scrapy_crawl(registry: Path, db_path: Path, extra_settings: dict | None = None,
@@ -79,7 +80,7 @@ def summarise(db_path: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crawler.demo", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m crawler.tools.demo", description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=REPO_ROOT / "news.db")
     parser.add_argument("--mirror-dir", type=Path, default=DEFAULT_MIRROR_DIR)
     parser.add_argument("--fresh", action="store_true", help="delete the database first")

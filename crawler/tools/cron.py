@@ -22,7 +22,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from crawler import REPO_ROOT
+
 EXIT_LOCKED = 75
 
 logger = logging.getLogger("news-cron-crawl")

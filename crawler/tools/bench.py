@@ -18,8 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from crawler.demo import REPO_ROOT, run_scrapy_crawl
-from crawler.mirror import DEFAULT_MIRROR_DIR, MirrorServer
+from crawler import REPO_ROOT
+from crawler.tools.demo import run_scrapy_crawl
+from crawler.tools.mirror import DEFAULT_MIRROR_DIR, MirrorServer
 
 STATIC_SITES = "hanbit-news,jeonbuk-saenal,daegyeong-daily"
 REALPAGES = REPO_ROOT.parent / "shared" / "realpages"
@@ -91,7 +92,7 @@ def bench_text(db_path: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crawler.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m crawler.tools.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--skip-extraction", action="store_true")
     args = parser.parse_args(argv)
     if not args.skip_extraction:

@@ -1,4 +1,4 @@
-"""Datasette plugin: Korean full-text search for news.db.
+"""Datasette plugin: Korean full-text search, and the article columns' descriptions.
 
 `articles_fts` holds Kiwi morphemes, so a search box has to analyse the
 query the same way before MATCH. This plugin gives every connection SQL
@@ -10,7 +10,9 @@ functions that do it, so canned queries and ad-hoc SQL can write
 - ko_excerpt(body, query): a readable piece of the original text around the
   first query term, since FTS5's snippet() can only show morphemes.
 
-It also keeps the binary `minhash` column out of the articles page.
+It also keeps the binary `minhash` column out of the articles page, and
+describes every column of `articles` from the one article schema
+(crawler/storage/schema.py), so metadata.yml never repeats them.
 
 Registered through the `datasette` entry point in pyproject.toml. It must not
 import Scrapy: Datasette runs without the crawler.
@@ -22,6 +24,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
 
+from crawler.storage.schema import ARTICLE_COLUMN_DESCRIPTIONS
 from extractors.tokenize import fts_query, index_terms, index_text
 
 EXCERPT_CONTEXT_CHARS = 60
@@ -64,6 +67,13 @@ def ko_excerpt(body, query, context_chars=EXCERPT_CONTEXT_CHARS):
         + flat[position + len(term):end]
         + ("…" if end < len(flat) else "")
     )
+
+
+@hookimpl
+def get_metadata(datasette, key, database, table):
+    """Column descriptions of every database's `articles` table, from the article schema."""
+    articles = {"tables": {"articles": {"columns": dict(ARTICLE_COLUMN_DESCRIPTIONS)}}}
+    return {"databases": {name: articles for name in datasette.databases if name != "_internal"}}
 
 
 @hookimpl

@@ -9,7 +9,7 @@ Absolute links in the files use `http://<site-key>.mirror.test`; they are
 rewritten to the live address in every served body, and in the registry the
 server writes for the crawler (`--registry-out`).
 
-    python -m crawler.mirror serve --registry-out /tmp/mirror-outlets.csv
+    python -m crawler.tools.mirror serve --registry-out /tmp/mirror-outlets.csv
 """
 from __future__ import annotations
 
@@ -29,9 +29,10 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import yaml
 
+from crawler import REPO_ROOT
+
 logger = logging.getLogger(__name__)
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MIRROR_DIR = REPO_ROOT / "datasets" / "mirror"
 MIRROR_HOST_PATTERN = re.compile(rb"http://([a-z0-9-]+)\.mirror\.test")
 
@@ -307,7 +308,7 @@ class MirrorRequestHandler(BaseHTTPRequestHandler):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crawler.mirror", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m crawler.tools.mirror", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve every mirror site until interrupted")
     serve.add_argument("--mirror-dir", type=Path, default=DEFAULT_MIRROR_DIR)

@@ -1,0 +1,87 @@
+"""The steps after extraction, without Scrapy: deduplicate, analyse, group into stories, store.
+
+The item pipelines (crawler/pipelines.py) call one step each; anything else
+that has articles to store (the tests, a writer fed by several crawlers)
+calls `ArticleProcessor.process`, so every path runs the same code.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from crawler.items import ArticleItem
+from crawler.storage import NewsDatabase
+from extractors.analysis import analyse_article
+from extractors.dedup import StoryClusters, content_hash, fingerprint, fingerprint_bytes, fingerprint_from_bytes
+from extractors.tokenize import terms_from_tokens
+
+
+class Duplicate(Exception):
+    """The item repeats an article already stored or seen; the message says which."""
+
+    def __init__(self, message: str, counter: str):
+        super().__init__(message)
+        self.counter = counter
+
+
+class ArticleProcessor:
+    def __init__(self, database: NewsDatabase):
+        self.database = database
+        self.urls_this_run: set[str] = set()
+        self._clusters: StoryClusters | None = None
+
+    @property
+    def clusters(self) -> StoryClusters:
+        if self._clusters is None:
+            self._clusters = StoryClusters()
+            self._clusters.load(self.database.story_signatures())
+        return self._clusters
+
+    def process(self, item: ArticleItem) -> ArticleItem:
+        """Every step in order; raises `Duplicate` for an item that is not stored."""
+        for step in (self.deduplicate, self.analyse, self.group_into_story, self.store):
+            item = step(item)
+        return item
+
+    def deduplicate(self, item: ArticleItem) -> ArticleItem:
+        """By canonical URL (once per run), by exact text within one outlet, and against the stored text."""
+        if item.url in self.urls_this_run:
+            raise Duplicate(f"already stored this run under its canonical URL: {item.url}", "duplicate_url")
+        self.urls_this_run.add(item.url)
+        item.content_hash = content_hash(item.body)
+        same_text = self.database.same_content_elsewhere(item.content_hash, item.site, item.url)
+        if same_text:
+            raise Duplicate(f"same text as {same_text}: {item.url}", "duplicates")
+        previous = self.database.stored_article(item.url)
+        if previous is None:
+            item.version, item.save_status = 1, "new"
+        elif previous.content_hash == item.content_hash:
+            item.url, item.story_id, item.version, item.save_status = (
+                previous.url, previous.story_id, previous.version, "unchanged")
+        else:
+            item.url, item.story_id, item.version, item.save_status = (
+                previous.url, previous.story_id, previous.version + 1, "updated")
+        return item
+
+    def analyse(self, item: ArticleItem) -> ArticleItem:
+        """Kiwi over a new or changed text: its search terms and its story fingerprint."""
+        if item.save_status == "unchanged":
+            return item
+        analysis = analyse_article(item.title, item.body)
+        item.index_title = terms_from_tokens(analysis.title_tokens).as_index_text()
+        item.index_body = terms_from_tokens(analysis.body_tokens).as_index_text()
+        item.minhash = fingerprint_bytes(fingerprint(item.body))
+        return item
+
+    def group_into_story(self, item: ArticleItem) -> ArticleItem:
+        """A new article joins the story of a stored rewrite of the same text, or starts its own."""
+        if item.save_status == "new":
+            item.story_id = self.clusters.add(item.url, fingerprint_from_bytes(item.minhash))
+        return item
+
+    def store(self, item: ArticleItem) -> ArticleItem:
+        """The article and everything derived from it, in one transaction."""
+        if item.save_status == "unchanged":
+            self.database.touch_article(item.url, item.etag, item.last_modified)
+        else:
+            self.database.save_article(asdict(item), self.database.stored_article(item.url))
+        return item

@@ -1,0 +1,250 @@
+"""The SQLite database is the product's interface: this module defines and writes it.
+
+Tables: sites, articles (columns from crawler/storage/schema.py),
+article_versions, articles_fts, crawl_runs, failures, pages_seen, and the
+view `stories`. Table descriptions for users are in
+datasets/datasette/metadata.yml.
+
+No Scrapy import: the pipelines, the crawl state, the tools and the tests
+use this module directly. Every lookup on the crawl's hot path goes through
+an index (tests/test_storage.py checks the query plans).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import sqlite_utils
+
+from crawler.storage.schema import ARTICLE_COLUMNS, JSON_COLUMNS
+from extractors import tokenize
+
+STORIES_VIEW = """
+CREATE VIEW IF NOT EXISTS stories AS
+SELECT
+  story_id,
+  COUNT(*) AS articles,
+  COUNT(DISTINCT site) AS sites,
+  MIN(published_at) AS first_published_at,
+  (SELECT a2.title FROM articles a2 WHERE a2.url = articles.story_id) AS title,
+  GROUP_CONCAT(DISTINCT site) AS site_keys
+FROM articles
+GROUP BY story_id
+"""
+
+# Lookups the crawl makes for every page or article.
+INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("articles", ("site",)),
+    ("articles", ("published_at",)),
+    ("articles", ("story_id",)),
+    ("articles", ("fetched_url",)),
+    ("articles", ("content_hash", "site")),
+    ("failures", ("run_id",)),
+    ("article_versions", ("article_url",)),
+)
+FAILURE_REASON_MAX_CHARS = 1000
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass
+class StoredArticle:
+    url: str
+    content_hash: str
+    version: int
+    story_id: str
+
+
+class NewsDatabase:
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        self.db = sqlite_utils.Database(self.path)
+        # WAL lets Datasette read while a crawl writes.
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.ensure_schema()
+
+    @property
+    def connection(self):
+        return self.db.conn
+
+    def close(self) -> None:
+        self.db.conn.commit()
+        self.db.close()
+
+    # -- schema ---------------------------------------------------------------
+
+    def ensure_schema(self) -> None:
+        db = self.db
+        db["sites"].create(
+            {"key": str, "name": str, "region": str, "homepage": str, "cms": str, "needs_js": int},
+            pk="key", if_not_exists=True,
+        )
+        db["articles"].create(ARTICLE_COLUMNS, pk="url", foreign_keys=[("site", "sites", "key")], if_not_exists=True)
+        db["article_versions"].create(
+            {"id": int, "article_url": str, "version": int, "modified_at": str, "fetched_at": str,
+             "title": str, "body": str, "content_hash": str},
+            pk="id", foreign_keys=[("article_url", "articles", "url")], if_not_exists=True,
+        )
+        db["crawl_runs"].create(
+            {"id": int, "spider": str, "started_at": str, "finished_at": str, "status": str,
+             "duration_seconds": float, "pages_fetched": int, "articles_new": int, "articles_updated": int,
+             "articles_unchanged": int, "failures": int, "per_outlet": str, "arguments": str},
+            pk="id", if_not_exists=True,
+        )
+        db["failures"].create(
+            {"id": int, "run_id": int, "url": str, "site": str, "stage": str, "reason": str,
+             "http_status": int, "recorded_at": str},
+            pk="id", foreign_keys=[("run_id", "crawl_runs", "id")], if_not_exists=True,
+        )
+        db["pages_seen"].create(
+            {"url": str, "site": str, "kind": str, "etag": str, "last_modified": str, "http_status": int,
+             "links": str, "last_fetched_at": str},
+            pk="url", if_not_exists=True,
+        )
+        for table, columns in INDEXES:
+            db[table].create_index(list(columns), if_not_exists=True)
+        if "articles_fts" not in db.table_names():
+            # A standalone FTS table: it holds Kiwi morphemes, not the raw text,
+            # because unicode61 cannot find 수출 inside 수출계약을.
+            db.execute("CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, tokenize='unicode61')")
+        db.execute(STORIES_VIEW)
+
+    # -- sites ----------------------------------------------------------------
+
+    def upsert_sites(self, outlets: Iterable) -> None:
+        self.db["sites"].upsert_all(
+            [
+                {"key": o.key, "name": o.name, "region": o.region, "homepage": o.homepage,
+                 "cms": o.cms, "needs_js": int(o.needs_js)}
+                for o in outlets
+            ],
+            pk="key",
+        )
+
+    # -- crawl runs and failures ---------------------------------------------
+
+    def start_run(self, spider: str, arguments: dict) -> int:
+        table = self.db["crawl_runs"]
+        table.insert({"spider": spider, "started_at": utc_now(), "status": "running",
+                      "arguments": json.dumps(arguments, ensure_ascii=False)})
+        return table.last_pk
+
+    def finish_run(self, run_id: int, status: str, counts: dict, per_outlet: dict, duration_seconds: float) -> None:
+        self.db["crawl_runs"].update(run_id, {
+            "finished_at": utc_now(),
+            "status": status,
+            "duration_seconds": round(duration_seconds, 2),
+            "pages_fetched": counts.get("responses", 0),
+            "articles_new": counts.get("new", 0),
+            "articles_updated": counts.get("updated", 0),
+            "articles_unchanged": counts.get("unchanged", 0),
+            "failures": counts.get("failures", 0),
+            "per_outlet": json.dumps(per_outlet, ensure_ascii=False, sort_keys=True),
+        })
+
+    def record_failure(self, run_id: int | None, url: str, site: str, stage: str, reason: str,
+                       http_status: int | None = None) -> None:
+        self.db["failures"].insert({
+            "run_id": run_id, "url": url, "site": site, "stage": stage,
+            "reason": reason[:FAILURE_REASON_MAX_CHARS], "http_status": http_status, "recorded_at": utc_now(),
+        })
+
+    # -- conditional GET state -----------------------------------------------
+
+    def page_seen(self, url: str) -> dict | None:
+        """What the crawl remembers of a URL (validators, kind, links), by primary key."""
+        rows = self.db.execute("select * from pages_seen where url = ?", [url])
+        row = rows.fetchone()
+        if row is None:
+            return None
+        return dict(zip([column[0] for column in rows.description], row))
+
+    def remember_page(self, url: str, site: str, kind: str, etag: str | None, last_modified: str | None,
+                      http_status: int, links: list[str] | None = None) -> None:
+        record = {"url": url, "site": site, "kind": kind, "etag": etag or None,
+                  "last_modified": last_modified or None, "http_status": http_status, "last_fetched_at": utc_now()}
+        if links is not None:
+            record["links"] = json.dumps(links, ensure_ascii=False)
+        self.db["pages_seen"].upsert(record, pk="url")
+
+    # -- articles -------------------------------------------------------------
+
+    def stored_article(self, url: str) -> StoredArticle | None:
+        """The article stored under `url`, as its canonical or its fetched URL (both indexed)."""
+        for query in ("select url, content_hash, version, story_id from articles where url = ?",
+                      "select url, content_hash, version, story_id from articles where fetched_url = ? limit 1"):
+            row = self.db.execute(query, [url]).fetchone()
+            if row is not None:
+                return StoredArticle(*row)
+        return None
+
+    def same_content_elsewhere(self, content_hash: str, site: str, url: str) -> str | None:
+        """Another URL of the same outlet that already holds exactly this text."""
+        row = self.db.execute(
+            "select url from articles where content_hash = ? and site = ? and url != ? limit 1",
+            [content_hash, site, url],
+        ).fetchone()
+        return row[0] if row else None
+
+    def story_signatures(self) -> Iterator[tuple[str, str, bytes]]:
+        """(url, story_id, minhash) of every stored article, oldest first."""
+        yield from self.db.execute(
+            "select url, story_id, minhash from articles where minhash is not null order by first_seen_at, rowid")
+
+    def save_article(self, article: dict, previous: StoredArticle | None) -> str:
+        """Write one article with its version row and search index row, in one transaction.
+
+        `article` holds the item's fields, with `index_title`/`index_body`
+        (Kiwi terms) for the search index. Returns "new" or "updated".
+        """
+        now = utc_now()
+        row = {column: article.get(column) for column in ARTICLE_COLUMNS if column in article}
+        for column in JSON_COLUMNS:
+            if not isinstance(row.get(column), (str, type(None))):
+                row[column] = json.dumps(row[column], ensure_ascii=False)
+        row.update({"body_chars": len(article.get("body") or ""), "last_fetched_at": now})
+        connection = self.db.conn
+        with connection:
+            if previous is None:
+                row["first_seen_at"] = now
+                columns = list(row)
+                connection.execute(
+                    f"insert into articles ({', '.join(columns)}) values ({', '.join('?' for _ in columns)})",
+                    [row[column] for column in columns])
+            else:
+                columns = [column for column in row if column != "url"]
+                connection.execute(
+                    f"update articles set {', '.join(f'{column} = ?' for column in columns)} where url = ?",
+                    [row[column] for column in columns] + [previous.url])
+            url = previous.url if previous else row["url"]
+            connection.execute(
+                "insert into article_versions (article_url, version, modified_at, fetched_at, title, body, content_hash)"
+                " values (?, ?, ?, ?, ?, ?, ?)",
+                [url, row["version"], row.get("modified_at"), now, row.get("title"), row.get("body"),
+                 row["content_hash"]])
+            rowid = connection.execute("select rowid from articles where url = ?", [url]).fetchone()[0]
+            connection.execute("delete from articles_fts where rowid = ?", [rowid])
+            connection.execute("insert into articles_fts (rowid, title, body) values (?, ?, ?)",
+                               [rowid, article.get("index_title") or "", article.get("index_body") or ""])
+        return "updated" if previous else "new"
+
+    def touch_article(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        """A re-fetch that found the same text: only the fetch time and validators change."""
+        self.db["articles"].update(url, {"last_fetched_at": utc_now(), "etag": etag, "last_modified": last_modified})
+
+    def search(self, query: str, limit: int = 20) -> list[dict]:
+        match = tokenize.fts_query(query)
+        if not match:
+            return []
+        return list(self.db.query(
+            "select articles.url, articles.title, articles.site from articles_fts "
+            "join articles on articles.rowid = articles_fts.rowid "
+            "where articles_fts match ? order by rank limit ?",
+            [match, limit],
+        ))

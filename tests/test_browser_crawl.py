@@ -7,11 +7,16 @@ from tests.conftest import Crawl, require_chromium
 
 pytestmark = pytest.mark.browser
 
+# What scrapy-playwright's handler logs as soon as Scrapy has instantiated
+# it (on engine start, before any page is requested).
+PLAYWRIGHT_HANDLER_STARTED = "Starting download handler. Versions: scrapy-playwright"
+
 
 def test_javascript_site_is_rendered_and_stored_complete(mirror, expected, tmp_path):
     require_chromium()
     crawl = Crawl(mirror, tmp_path)
     log = crawl(outlets=("chungcheong-now",))
+    assert PLAYWRIGHT_HANDLER_STARTED in log
     assert "Browser chromium launched" in log
     wanted = set(expected["sites"]["chungcheong-now"]["articles"])
     rows = crawl.query("select * from articles where site = 'chungcheong-now'")
@@ -33,5 +38,12 @@ def test_javascript_site_is_rendered_and_stored_complete(mirror, expected, tmp_p
 
 
 def test_static_outlets_never_start_a_browser(static_crawl):
-    logs = "".join(path.read_text("utf-8") for path in static_crawl.workdir.glob("crawl-*.log"))
-    assert "scrapy-playwright" not in logs
+    """scrapy-playwright's handler is never instantiated: once it is, it logs
+    PLAYWRIGHT_HANDLER_STARTED when the engine starts, as the JavaScript crawl
+    above shows."""
+    logs = [path.read_text("utf-8") for path in static_crawl.workdir.glob("crawl-*.log")]
+    assert logs
+    for log in logs:
+        assert "Spider opened" in log
+        assert PLAYWRIGHT_HANDLER_STARTED not in log
+        assert "Browser chromium launched" not in log

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from extractors import ExtractionError, extract_article
+from extractors.decoding import MAX_BYTES
 from extractors.evaluate import collapse_whitespace, evaluate, load_gold_pages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,14 +115,16 @@ def test_garbage_is_refused_with_a_reason(body, reason):
         extract_article(body, "https://x.example/news/1")
 
 
-def test_huge_input_is_capped_and_does_not_crash():
-    filler = b"<div>" + "반복되는 문장입니다. ".encode("utf-8") * 400_000 + b"</div>"
-    assert len(filler) > 5 * 1024 * 1024
-    try:
-        record = extract_article(filler, "https://x.example/news/1")
-        assert len(record.body) < 6 * 1024 * 1024
-    except ExtractionError:
-        pass
+def test_huge_input_is_read_up_to_the_cap_and_no_further():
+    sentence = "반복되는 문장입니다. "
+    filler = b"<html><body><div><p>" + sentence.encode("utf-8") * 400_000 + b"</p></div>"
+    filler += b"<p>" + "이 문장은 상한 너머에 있다.".encode("utf-8") + b"</p></body></html>"
+    assert len(filler) > MAX_BYTES
+    record = extract_article(filler, "https://x.example/news/1")
+    # The story up to the cap is kept; nothing past the cap is read.
+    assert record.body.startswith(sentence.strip())
+    assert "상한 너머" not in record.body
+    assert len(record.body.encode("utf-8")) <= MAX_BYTES
 
 
 def test_cli_prints_json():

@@ -173,12 +173,10 @@ def select_outlets(
 
 
 def _is_homepage_url(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
+    if not is_web_url(url):
         return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and parts.path == "/" \
-        and not parts.query and not parts.fragment
+    parts = urlsplit(url)
+    return parts.path == "/" and not parts.query and not parts.fragment
 
 
 def _outlet_problems(outlet: Outlet, check_sources: bool) -> list[str]:

@@ -32,6 +32,7 @@ import struct
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from extractors.analysis import ArticleAnalysis, analyse_article
 
@@ -51,6 +52,8 @@ SKETCH_SIZE = 512
 # (a fixed-rate sample, the same shingles in every text, so a brief and its
 # long version post the shingles they share at the same rate).
 INDEX_SAMPLE_RATE = 8
+# Fact keys start above every shingle key, so the two never collide.
+FACT_TERM_BASE = 2**32
 
 # --- the event signature --------------------------------------------------------
 
@@ -90,13 +93,12 @@ CONFLICT_SIGNALS = {"quantities": QUANTITY, "dates": DATE, "places": PLACE}
 
 # --- the decision -----------------------------------------------------------------
 
-# Shingle containment (shared / shorter text's shingles) a pair needs with no
-# event evidence, and with shared facts of its own (figures, places, names).
-TEXT_CONTAINMENT_ALONE = 0.25
-TEXT_CONTAINMENT_WITH_FACTS = 0.10
-# Shared figures and years needed to count as event evidence. Days, months
-# and clock times are left out: every release of a week shares them.
-SHARED_FACTS_FOR_EVIDENCE = 2
+# Shingle containment (shared / shorter text's shingles) a pair needs, by how
+# many event facts it shares (figures, and years other than the year of
+# publication): the less the event evidence, the more of the text must agree.
+TEXT_CONTAINMENT_BY_SHARED_FACTS = (0.35, 0.25, 0.10)
+# Days, months and clock times are no event evidence: every release of a
+# week shares them (nor is the year of publication, below).
 WEAK_EVIDENCE_SLOTS = frozenset({"q|시", "q|분", "d|월", "d|일"})
 # A story's articles appear within days of each other.
 MAX_STORY_SPAN_DAYS = 10
@@ -137,12 +139,20 @@ class StoryFeatures:
         return cls(shingles, shingle_count, facts, None if day < 0 else day, body_chars)
 
     def index_terms(self) -> list[int]:
-        """Signed 64-bit keys under which the story index posts this article:
-        a fixed-rate sample of its shingles, and its telling facts (a brief
-        shares too few shingles to be found by the sample alone)."""
-        terms = {_signed64(value.to_bytes(4, "little")) for value in self.shingles if value % INDEX_SAMPLE_RATE == 0}
-        terms.update(_signed64(fact.encode("utf-8")) for fact in self.facts if _is_index_fact(fact))
+        """SQLite integer keys under which the story index posts this article:
+        a fixed-rate sample of its shingles (the 32-bit hash is the key) and
+        its telling facts (keys above 2**32); a brief shares too few shingles
+        to be found by the sample alone."""
+        terms = {value for value in self.shingles if value % INDEX_SAMPLE_RATE == 0}
+        terms.update(fact_term(fact) for fact in self.facts if _is_index_fact(fact))
         return sorted(terms)
+
+
+@lru_cache(maxsize=1 << 16)
+def fact_term(fact: str) -> int:
+    """The index key of a fact: 62 hash bits above the 32-bit shingle keys."""
+    digest = int.from_bytes(hashlib.blake2b(fact.encode("utf-8"), digest_size=8).digest(), "little")
+    return FACT_TERM_BASE + (digest >> 2)
 
 
 # --- features ---------------------------------------------------------------------
@@ -167,12 +177,15 @@ def story_features(title: str, body: str, published_at: str | None,
     )
 
 
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
 def publication_day(published_at: str | None) -> int | None:
     """Days since 1970-01-01 of an ISO-like date ("2024-07-09 09:00", "2024-07-09T..."), else None."""
     if not published_at:
         return None
     try:
-        return date.fromisoformat(str(published_at)[:10]).toordinal() - date(1970, 1, 1).toordinal()
+        return date.fromisoformat(str(published_at)[:10]).toordinal() - EPOCH_ORDINAL
     except ValueError:
         return None
 
@@ -197,11 +210,6 @@ def _shingles(tokens) -> set[str]:
 
 def _hash32(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=4).digest(), "little")
-
-
-def _signed64(data: bytes) -> int:
-    """A signed 64-bit SQLite integer key for a shingle hash or a fact."""
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little", signed=True)
 
 
 def _is_index_fact(fact: str) -> bool:
@@ -395,11 +403,16 @@ def contradictions(first: StoryFeatures, second: StoryFeatures, kind: str) -> li
 
 
 def shared_event_facts(first: StoryFeatures, second: StoryFeatures) -> int:
-    """Figures and years both articles state (not days or clock times)."""
-    shared = set(first.facts) & set(second.facts)
+    """Figures and years both articles state; not days, clock times or the year
+    either was published in (every article of that year may name it)."""
+    publication_years = {
+        f"{DATE}|년|{date.fromordinal(EPOCH_ORDINAL + day).year}"
+        for day in (first.published_day, second.published_day) if day is not None
+    }
     return sum(
-        1 for fact in shared
+        1 for fact in set(first.facts) & set(second.facts)
         if fact.startswith((QUANTITY + "|", DATE + "|")) and fact.rpartition("|")[0] not in WEAK_EVIDENCE_SLOTS
+        and fact not in publication_years
     )
 
 
@@ -425,15 +438,16 @@ def compare(first: StoryFeatures, second: StoryFeatures, without: frozenset[str]
 
 
 def _decide_on_text(result: StoryComparison, without: frozenset[str]) -> None:
-    has_evidence = "fact_evidence" not in without and result.shared_facts >= SHARED_FACTS_FOR_EVIDENCE
+    levels = TEXT_CONTAINMENT_BY_SHARED_FACTS
+    evidence = 0 if "fact_evidence" in without else min(result.shared_facts, len(levels) - 1)
     if "text" in without:
-        result.same, result.reason = has_evidence, "shared facts" if has_evidence else "too few shared facts"
+        result.same = evidence == len(levels) - 1
+        result.reason = f"{result.shared_facts} shared facts"
         return
     overlap = result.jaccard if "containment" in without else result.containment
-    needed = TEXT_CONTAINMENT_WITH_FACTS if has_evidence else TEXT_CONTAINMENT_ALONE
+    needed = levels[evidence]
     result.same = overlap >= needed
-    result.reason = f"text overlap {overlap:.2f} {'>=' if result.same else '<'} {needed}" + (
-        " with shared facts" if has_evidence else "")
+    result.reason = f"text overlap {overlap:.2f} {'>=' if result.same else '<'} {needed} with {evidence} shared facts"
 
 
 def same_story(first: StoryFeatures, second: StoryFeatures) -> bool:

@@ -295,7 +295,11 @@ def _entity_facts(tokens) -> set[str]:
     """Proper nouns and Latin names ("e|청송"), and places of a kind ("p|군|청송")."""
     facts: set[str] = set()
     for group in _noun_compounds(tokens):
-        names = [form for form, tag in group if tag in ENTITY_TAGS]
+        names = [
+            # Kiwi sometimes splits 풍천면 into 풍천 + 면: the suffix belongs to the name.
+            form + following[0] if following and following[0] in PLACE_SUFFIXES else form
+            for (form, tag), following in zip(group, group[1:] + [None]) if tag in ENTITY_TAGS
+        ]
         if not names:
             continue
         if len(group) > 1:

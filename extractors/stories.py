@@ -164,8 +164,8 @@ def story_features(title: str, body: str, published_at: str | None,
     if analysis is None:
         analysis = analyse_article(title, body)
     tokens = list(analysis.title_tokens) + list(analysis.body_tokens)
-    hashes = sorted({_hash32(shingle) for shingle in _shingles(analysis.title_tokens)}
-                    | {_hash32(shingle) for shingle in _shingles(analysis.body_tokens)})
+    hashes = sorted({_hash32(shingle) for shingle in shingles_from_tokens(analysis.title_tokens)}
+                    | {_hash32(shingle) for shingle in shingles_from_tokens(analysis.body_tokens)})
     facts = _quantity_and_date_facts(analysis.title_tokens) | _quantity_and_date_facts(analysis.body_tokens)
     facts |= _entity_facts(tokens)
     return StoryFeatures(
@@ -194,7 +194,8 @@ def _base_tag(token) -> str:
     return token.tag.split("-", 1)[0]
 
 
-def _shingles(tokens) -> set[str]:
+def shingles_from_tokens(tokens) -> set[str]:
+    """Ordered pairs of each noun-like morpheme with the next SHINGLE_REACH ones."""
     morphemes = [
         unicodedata.normalize("NFKC", token.form).lower()
         for token in tokens if _base_tag(token) in SHINGLE_TAGS

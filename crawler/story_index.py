@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extractors.stories import MAX_STORY_SPAN_DAYS, StoryFeatures, compare, publication_day
 
@@ -113,7 +113,7 @@ class StoryIndex:
         if existing is not None:
             return existing
         if published_at is not None:
-            features.published_day = publication_day(published_at)
+            features = replace(features, published_day=publication_day(published_at))
         story_id = self._best_story(features) or article_key
         article_id = self._insert_article(article_key, story_id, features)
         self._post(article_id, features)

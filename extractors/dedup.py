@@ -1,20 +1,22 @@
-"""Duplicate articles: exact copies by hash, rewritten press releases by MinHash.
+"""Duplicate articles: exact copies by hash; the old MinHash story clusters.
 
-Regional papers print the same press release, each cut, reordered and
-reworded in its own words. Measured on the mirror's syndicated stories, such
-rewrites share only about 10-20% of any kind of shingle, while unrelated
-stories share up to 4-7%, so the separating signal is small:
+Exact duplicates (the same body reached through two URLs, or re-fetched
+unchanged) have the same `content_hash` of the normalised body.
 
-- shingles are pairs of nearby noun-like morphemes (Kiwi NNG/NNP, Latin
-  words, numbers, hanja; each with the next and the one after): rewrites
-  keep names, places and figures but change particles, endings, spacing and
-  clause order, which char n-grams and verbs pick up as noise;
-- the signature has 256 permutations, so the estimated Jaccard is within
-  about ±0.02 of the true value near the 0.075 threshold;
-- at a Jaccard threshold this low, LSH banding cannot help (the best
-  band layout for 256 permutations, 128 bands of 2 rows, proposes only half
-  of the pairs at J = 0.07), so StoryClusters compares a new signature with
-  all stored ones in one vectorised numpy operation instead.
+Stories (the same press release in several outlets' words) are now matched
+by `extractors.stories` (text overlap proposes, the event signature of
+figures, dates and places confirms) and stored by
+`crawler.story_index.StoryIndex` at flat cost. The MinHash section below is
+what crawler/storage.py still calls; it compares a new signature with every
+stored one and cannot tell "the same press release" from "the same kind of
+press release" (pair precision 0.50 on datasets/stories, see
+`python -m extractors.evaluate_stories`). Delete it, and the datasketch pin,
+once storage assigns stories through StoryIndex.
+
+MinHash notes, as measured on the mirror: rewrites share only about 10-20%
+of noun-pair shingles, unrelated stories up to 4-7%; a 256-permutation
+signature estimates Jaccard within about ±0.02 near the 0.075 threshold,
+where LSH banding would propose only half of the pairs.
 """
 from __future__ import annotations
 
@@ -25,12 +27,10 @@ import unicodedata
 import numpy as np
 from datasketch import LeanMinHash, MinHash
 
+from extractors.stories import shingles_from_tokens
+
 NUM_PERM = 256
 MINHASH_SEED = 1
-# Tags whose morphemes make shingles: nouns, Latin words, numbers, hanja.
-SHINGLE_TAGS = frozenset({"NNG", "NNP", "SL", "SN", "SH"})
-# Each morpheme is paired with the next SHINGLE_REACH morphemes.
-SHINGLE_REACH = 2
 # Estimated Jaccard at or above which two texts are the same story. Measured
 # on the mirror (70 articles, 54 stories): same-story pairs >= 0.107,
 # different stories <= 0.043; 0.06 already merges two precursor-plant
@@ -66,27 +66,11 @@ def content_hash(body: str) -> str:
     return hashlib.sha256(normalize_for_hash(body).encode("utf-8")).hexdigest()
 
 
-def shingle_morphemes(text: str) -> list[str]:
-    """The noun-like morphemes of a text, in order, lowercased."""
-    from extractors.tokenize import get_kiwi
+def shingles(text: str) -> set[str]:
+    """The story shingles of a text (one definition: `extractors.stories`)."""
+    from extractors.analysis import get_kiwi
 
-    return [
-        token.form.lower()
-        for token in get_kiwi().tokenize(unicodedata.normalize("NFKC", text or ""))
-        if token.tag.split("-", 1)[0] in SHINGLE_TAGS
-    ]
-
-
-def shingles(text: str, reach: int = SHINGLE_REACH) -> set[str]:
-    """Ordered pairs of each noun-like morpheme with the next `reach` ones."""
-    morphemes = shingle_morphemes(text)
-    if len(morphemes) == 1:
-        return {morphemes[0]}
-    return {
-        morphemes[first] + "|" + morphemes[second]
-        for first in range(len(morphemes))
-        for second in range(first + 1, min(len(morphemes), first + 1 + reach))
-    }
+    return shingles_from_tokens(get_kiwi().tokenize(unicodedata.normalize("NFKC", text or "")))
 
 
 def fingerprint(text: str) -> LeanMinHash:

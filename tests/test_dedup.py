@@ -1,4 +1,8 @@
-"""Exact and near-duplicate detection, measured on the mirror's syndicated stories."""
+"""Exact duplicates, and the MinHash story clusters storage still uses.
+
+Story matching proper (event signature, SQLite index) is tested in
+tests/test_stories.py; these tests keep the legacy clusters honest until
+crawler/storage.py switches to crawler.story_index.StoryIndex."""
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,6 +117,14 @@ def test_shingles_are_pairs_of_nearby_nouns_ignoring_particles_and_endings():
     assert shingles("수출계약을 체결했다") == shingles("수출 계약 체결하였습니다")
     assert "수출|계약" in shingles("수출계약을 체결했다")
     assert "수출|체결" in shingles("수출계약을 체결했다")
+
+
+def test_minhash_shingles_are_the_story_shingles():
+    from extractors.analysis import analyse_article
+    from extractors.stories import shingles_from_tokens
+
+    text = "구미시가 반도체 전문인력 1,200명을 길러낸다."
+    assert shingles(text) == shingles_from_tokens(analyse_article("", text).body_tokens)
 
 
 def test_fingerprint_bytes_round_trip():

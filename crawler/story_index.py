@@ -1,0 +1,241 @@
+"""The story index: which stored story a new article belongs to, at flat cost.
+
+Candidates come from an inverted index, never from a scan of the archive:
+each article posts a handful of keys (a fixed-rate sample of its text
+shingles, and its figures, places and names) under its publication day in
+`story_postings`, a WITHOUT ROWID table whose primary key (term, day,
+article_id) is the lookup. A new article reads, for each of its keys, the
+postings within a story's span of its own day (and the undated ones), at
+most POSTINGS_PER_TERM each, so the work per article depends on the daily
+volume, not on the size of the archive. The best-hit candidates are then
+confirmed with `extractors.stories.compare`.
+
+The index never commits: the caller wraps one article and everything
+derived from it in one transaction. Nothing is loaded at start-up.
+
+Tables (all prefixed `story_`):
+- story_articles: one row per article (its key, story, day, length, features);
+- story_postings: the inverted index;
+- story_stories: one row per story with its representative, the earliest
+  published member (ties: the longest body; undated members come last).
+
+A story's id is the key of the article that founded it and never changes,
+so rows that already carry it stay valid; the representative moves when an
+earlier-published article joins.
+"""
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from extractors.stories import MAX_STORY_SPAN_DAYS, StoryFeatures, compare, publication_day
+
+# Postings of one key read per lookup: a key shared by more articles within
+# a story's span says little about any of them.
+POSTINGS_PER_TERM = 64
+# Candidates confirmed per new article, the ones sharing most keys first.
+MAX_CANDIDATES = 40
+# The day stored for articles without a publication date.
+UNDATED_DAY = -1
+
+SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS story_articles (
+        id INTEGER PRIMARY KEY,
+        article_key TEXT NOT NULL UNIQUE,
+        story_id TEXT NOT NULL,
+        published_day INTEGER,
+        body_chars INTEGER NOT NULL,
+        features BLOB NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS story_articles_story_id ON story_articles (story_id)",
+    """CREATE TABLE IF NOT EXISTS story_postings (
+        term INTEGER NOT NULL,
+        day INTEGER NOT NULL,
+        article_id INTEGER NOT NULL,
+        PRIMARY KEY (term, day, article_id)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE IF NOT EXISTS story_stories (
+        story_id TEXT PRIMARY KEY,
+        representative_key TEXT NOT NULL,
+        representative_day INTEGER,
+        representative_chars INTEGER NOT NULL,
+        articles INTEGER NOT NULL
+    )""",
+)
+
+# The candidate lookups, kept as named statements so a test can check their plans.
+DATED_POSTINGS_SQL = (
+    "SELECT article_id FROM story_postings WHERE term = ? AND day BETWEEN ? AND ? LIMIT ?"
+)
+UNDATED_POSTINGS_SQL = "SELECT article_id FROM story_postings WHERE term = ? AND day = ? LIMIT ?"
+ANY_DAY_POSTINGS_SQL = (
+    "SELECT article_id FROM story_postings WHERE term = ? ORDER BY day DESC LIMIT ?"
+)
+
+
+@dataclass
+class Candidate:
+    article_id: int
+    article_key: str
+    story_id: str
+    features: StoryFeatures
+
+
+def _connection(database) -> sqlite3.Connection:
+    """A sqlite3 connection, also from a sqlite_utils.Database."""
+    return getattr(database, "conn", database)
+
+
+def _sort_key(day: int | None, body_chars: int) -> tuple:
+    """Earlier published first, then longer body; undated after every dated one."""
+    return (day is None, day if day is not None else 0, -body_chars)
+
+
+class StoryIndex:
+    """Assigns articles to stories over one SQLite connection."""
+
+    def __init__(self, database):
+        self.conn = _connection(database)
+
+    def ensure_schema(self) -> None:
+        for statement in SCHEMA:
+            self.conn.execute(statement)
+
+    # -- assignment -----------------------------------------------------------------
+
+    def assign(self, article_key: str, features: StoryFeatures, published_at: str | None = None) -> str:
+        """Store the article and return its story id (an article assigned again keeps its story).
+
+        `published_at` overrides the features' day when given (a date found later).
+        """
+        existing = self.story_of(article_key)
+        if existing is not None:
+            return existing
+        if published_at is not None:
+            features = replace(features, published_day=publication_day(published_at))
+        story_id = self._best_story(features) or article_key
+        article_id = self._insert_article(article_key, story_id, features)
+        self._post(article_id, features)
+        self._join_story(story_id, article_key, features)
+        return story_id
+
+    def story_of(self, article_key: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT story_id FROM story_articles WHERE article_key = ?", [article_key]
+        ).fetchone()
+        return row[0] if row else None
+
+    def candidates(self, features: StoryFeatures) -> list[Candidate]:
+        """Stored articles sharing the most index keys with `features`, best first."""
+        hits: Counter[int] = Counter()
+        for term in features.index_terms():
+            for (article_id,) in self._postings(term, features.published_day):
+                hits[article_id] += 1
+        best = [article_id for article_id, _ in hits.most_common(MAX_CANDIDATES)]
+        if not best:
+            return []
+        placeholders = ",".join("?" * len(best))
+        rows = self.conn.execute(
+            f"SELECT id, article_key, story_id, features FROM story_articles WHERE id IN ({placeholders})", best
+        ).fetchall()
+        by_id = {row[0]: Candidate(row[0], row[1], row[2], StoryFeatures.from_bytes(row[3])) for row in rows}
+        return [by_id[article_id] for article_id in best if article_id in by_id]
+
+    def _postings(self, term: int, day: int | None) -> list[tuple[int]]:
+        if day is None:
+            return self.conn.execute(ANY_DAY_POSTINGS_SQL, [term, POSTINGS_PER_TERM]).fetchall()
+        dated = self.conn.execute(
+            DATED_POSTINGS_SQL, [term, day - MAX_STORY_SPAN_DAYS, day + MAX_STORY_SPAN_DAYS, POSTINGS_PER_TERM]
+        ).fetchall()
+        undated = self.conn.execute(UNDATED_POSTINGS_SQL, [term, UNDATED_DAY, POSTINGS_PER_TERM]).fetchall()
+        return dated + undated
+
+    def _best_story(self, features: StoryFeatures) -> str | None:
+        best_story, best_overlap = None, -1.0
+        for candidate in self.candidates(features):
+            comparison = compare(features, candidate.features)
+            if comparison.same and comparison.containment > best_overlap:
+                best_story, best_overlap = candidate.story_id, comparison.containment
+        return best_story
+
+    def _insert_article(self, article_key: str, story_id: str, features: StoryFeatures) -> int:
+        cursor = self.conn.execute(
+            "INSERT INTO story_articles (article_key, story_id, published_day, body_chars, features) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [article_key, story_id, features.published_day, features.body_chars, features.to_bytes()],
+        )
+        return cursor.lastrowid
+
+    def _post(self, article_id: int, features: StoryFeatures) -> None:
+        day = UNDATED_DAY if features.published_day is None else features.published_day
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO story_postings (term, day, article_id) VALUES (?, ?, ?)",
+            [(term, day, article_id) for term in features.index_terms()],
+        )
+
+    # -- representatives ----------------------------------------------------------
+
+    def _join_story(self, story_id: str, article_key: str, features: StoryFeatures) -> None:
+        row = self.conn.execute(
+            "SELECT representative_day, representative_chars FROM story_stories WHERE story_id = ?", [story_id]
+        ).fetchone()
+        if row is None:
+            self.conn.execute(
+                "INSERT INTO story_stories (story_id, representative_key, representative_day, "
+                "representative_chars, articles) VALUES (?, ?, ?, ?, 1)",
+                [story_id, article_key, features.published_day, features.body_chars],
+            )
+            return
+        self.conn.execute("UPDATE story_stories SET articles = articles + 1 WHERE story_id = ?", [story_id])
+        if _sort_key(features.published_day, features.body_chars) < _sort_key(row[0], row[1]):
+            self._set_representative(story_id, article_key, features.published_day, features.body_chars)
+
+    def _set_representative(self, story_id: str, article_key: str, day: int | None, body_chars: int) -> None:
+        self.conn.execute(
+            "UPDATE story_stories SET representative_key = ?, representative_day = ?, representative_chars = ? "
+            "WHERE story_id = ?",
+            [article_key, day, body_chars, story_id],
+        )
+
+    def representative(self, story_id: str) -> str | None:
+        """The key of the story's earliest-published member (ties: longest body)."""
+        row = self.conn.execute(
+            "SELECT representative_key FROM story_stories WHERE story_id = ?", [story_id]
+        ).fetchone()
+        return row[0] if row else None
+
+    def members(self, story_id: str) -> list[str]:
+        return [row[0] for row in self.conn.execute(
+            "SELECT article_key FROM story_articles WHERE story_id = ? ORDER BY id", [story_id]
+        )]
+
+    # -- removal --------------------------------------------------------------------
+
+    def forget(self, article_key: str) -> None:
+        """Remove an article; its story keeps its id, with a new representative if needed."""
+        row = self.conn.execute(
+            "SELECT id, story_id, features FROM story_articles WHERE article_key = ?", [article_key]
+        ).fetchone()
+        if row is None:
+            return
+        article_id, story_id, data = row
+        features = StoryFeatures.from_bytes(data)
+        day = UNDATED_DAY if features.published_day is None else features.published_day
+        self.conn.executemany(
+            "DELETE FROM story_postings WHERE term = ? AND day = ? AND article_id = ?",
+            [(term, day, article_id) for term in features.index_terms()],
+        )
+        self.conn.execute("DELETE FROM story_articles WHERE id = ?", [article_id])
+        self._refresh_story(story_id)
+
+    def _refresh_story(self, story_id: str) -> None:
+        remaining = self.conn.execute(
+            "SELECT article_key, published_day, body_chars FROM story_articles WHERE story_id = ?", [story_id]
+        ).fetchall()
+        if not remaining:
+            self.conn.execute("DELETE FROM story_stories WHERE story_id = ?", [story_id])
+            return
+        key, day, chars = min(remaining, key=lambda member: _sort_key(member[1], member[2]))
+        self._set_representative(story_id, key, day, chars)
+        self.conn.execute("UPDATE story_stories SET articles = ? WHERE story_id = ?", [len(remaining), story_id])

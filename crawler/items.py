@@ -40,10 +40,8 @@ class ArticleItem(ArticleRecord):
     content_hash: str = described(
         "sha256 of the body with spacing, punctuation and quote styles folded; equal for exact copies.")
     story_id: str = described(
-        "URL of the first stored article of the same story (a press release rewritten by several outlets); "
-        "equal to url for a story seen once.")
-    minhash: bytes | None = described(
-        "MinHash signature of the body (binary), used to find rewritten copies.", None, exported=False)
+        "The story (stories.story_id): the URL of the article that founded it, for every version of the same "
+        "event printed by several outlets; equal to url for a story seen once.")
     version: int = described(
         "1 for the first fetch; increases each time the text changes (see article_versions).", 0)
     # Only during the crawl: where the request started, and the stages' outcome.
@@ -53,6 +51,9 @@ class ArticleItem(ArticleRecord):
     # Kiwi index terms of title and body, written to articles_fts by the store step.
     index_title: str = described("Kiwi index terms of the title.", stored=False, exported=False)
     index_body: str = described("Kiwi index terms of the body.", stored=False, exported=False)
+    # The story matcher's features of the text, written to story_articles.
+    story_features: bytes | None = described("Story features (extractors.stories.StoryFeatures as bytes).", None,
+                                             stored=False, exported=False)
 
 
 def exported_field_names(item_class=ArticleItem) -> list[str]:

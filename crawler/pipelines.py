@@ -1,6 +1,6 @@
 """Item pipelines, one step each, in this order (settings.ITEM_PIPELINES):
 
-extract -> validate -> deduplicate -> analyse -> group into stories -> store
+extract -> validate -> deduplicate -> analyse -> store (into stories)
 
 The steps after validation are plain code in crawler/processing.py; these
 classes connect them to Scrapy (counters, failures, dropped items).
@@ -125,7 +125,7 @@ class DeduplicateArticlePipeline(ArticleStep):
 
 
 class AnalyseArticlePipeline(ArticleStep):
-    """Kiwi over a new or changed text: its search terms and its story fingerprint."""
+    """One Kiwi analysis of a new or changed text: its search terms and its story features."""
 
     stage = "analyse"
 
@@ -133,17 +133,10 @@ class AnalyseArticlePipeline(ArticleStep):
         return self.state.processor.analyse(item)
 
 
-class GroupStoriesPipeline(ArticleStep):
-    """A new article joins the story of a stored rewrite of the same text, or starts its own."""
-
-    stage = "story"
-
-    def step(self, item: ArticleItem) -> ArticleItem:
-        return self.state.processor.group_into_story(item)
-
-
 class StoreArticlePipeline(ArticleStep):
-    """Writes the article and everything derived from it in one transaction."""
+    """Writes the article and everything derived from it in one transaction: its
+    version, its search index row, and its place in a story (the story index
+    decides which story a new article joins as it writes it)."""
 
     stage = "store"
 

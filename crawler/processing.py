@@ -1,4 +1,4 @@
-"""The steps after extraction, without Scrapy: deduplicate, analyse, group into stories, store.
+"""The steps after extraction, without Scrapy: deduplicate, analyse, store.
 
 The item pipelines (crawler/pipelines.py) call one step each; anything else
 that has articles to store (the tests, a writer fed by several crawlers)
@@ -11,7 +11,8 @@ from dataclasses import asdict
 from crawler.items import ArticleItem
 from crawler.storage import NewsDatabase
 from extractors.analysis import analyse_article
-from extractors.dedup import StoryClusters, content_hash, fingerprint, fingerprint_bytes, fingerprint_from_bytes
+from extractors.dedup import content_hash
+from extractors.stories import story_features
 from extractors.tokenize import terms_from_tokens
 
 
@@ -27,18 +28,10 @@ class ArticleProcessor:
     def __init__(self, database: NewsDatabase):
         self.database = database
         self.urls_this_run: set[str] = set()
-        self._clusters: StoryClusters | None = None
-
-    @property
-    def clusters(self) -> StoryClusters:
-        if self._clusters is None:
-            self._clusters = StoryClusters()
-            self._clusters.load(self.database.story_signatures())
-        return self._clusters
 
     def process(self, item: ArticleItem) -> ArticleItem:
         """Every step in order; raises `Duplicate` for an item that is not stored."""
-        for step in (self.deduplicate, self.analyse, self.group_into_story, self.store):
+        for step in (self.deduplicate, self.analyse, self.store):
             item = step(item)
         return item
 
@@ -63,25 +56,19 @@ class ArticleProcessor:
         return item
 
     def analyse(self, item: ArticleItem) -> ArticleItem:
-        """Kiwi over a new or changed text: its search terms and its story fingerprint."""
+        """One Kiwi analysis of a new or changed text feeds its search terms and its story features."""
         if item.save_status == "unchanged":
             return item
         analysis = analyse_article(item.title, item.body)
         item.index_title = terms_from_tokens(analysis.title_tokens).as_index_text()
         item.index_body = terms_from_tokens(analysis.body_tokens).as_index_text()
-        item.minhash = fingerprint_bytes(fingerprint(item.body))
-        return item
-
-    def group_into_story(self, item: ArticleItem) -> ArticleItem:
-        """A new article joins the story of a stored rewrite of the same text, or starts its own."""
-        if item.save_status == "new":
-            item.story_id = self.clusters.add(item.url, fingerprint_from_bytes(item.minhash))
+        item.story_features = story_features(item.title, item.body, item.published_at, analysis).to_bytes()
         return item
 
     def store(self, item: ArticleItem) -> ArticleItem:
-        """The article and everything derived from it, in one transaction."""
+        """The article and everything derived from it (index, version, story), in one transaction."""
         if item.save_status == "unchanged":
             self.database.touch_article(item.url, item.etag, item.last_modified)
         else:
-            self.database.save_article(asdict(item), self.database.stored_article(item.url))
+            item.story_id = self.database.save_article(asdict(item), self.database.stored_article(item.url))
         return item

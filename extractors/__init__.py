@@ -10,6 +10,8 @@ resort). No Scrapy import anywhere in here.
 """
 from __future__ import annotations
 
+import time
+
 from lxml import etree
 
 from extractors.body import body_from_container, body_from_trafilatura, body_length, find_container
@@ -41,19 +43,38 @@ SCRIPT_BODY_ADVANTAGE = 1.5
 VISIBLE_TEXT_XPATH = etree.XPath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
 
 
+class StageClock:
+    """Adds the time since the previous lap to `timings[stage]` (for `make bench`); free when timings is None."""
+
+    def __init__(self, timings: dict[str, float] | None):
+        self.timings = timings
+        self.last = time.perf_counter() if timings is not None else 0.0
+
+    def lap(self, stage: str) -> None:
+        if self.timings is not None:
+            now = time.perf_counter()
+            self.timings[stage] = self.timings.get(stage, 0.0) + now - self.last
+            self.last = now
+
+
 def extract_article(html: bytes | str, url: str, content_type: str | None = None,
-                    family: CmsFamily | None = None, min_body_chars: int = MIN_BODY_CHARS) -> ArticleRecord:
+                    family: CmsFamily | None = None, min_body_chars: int = MIN_BODY_CHARS,
+                    timings: dict[str, float] | None = None) -> ArticleRecord:
     """Turn one fetched page into an article record, or say why it is not one.
 
     `family` is the outlet's CMS family when the registry knows it; only
     when it is None is the family guessed from the URL and the markup.
+    `timings`, when given, receives the seconds spent in each stage.
     """
+    clock = StageClock(timings)
     if html is None or len(html) == 0:
         raise ExtractionError("empty input")
     if isinstance(html, (bytes, bytearray)) and looks_binary(bytes(html[:MAX_BYTES])):
         raise ExtractionError("binary content")
     decoded = decode_html(html, content_type)
+    clock.lap("decode")
     root = parse_html(decoded.text)
+    clock.lap("parse")
     if root is None:
         raise ExtractionError("no HTML to parse")
     meta = read_meta(root)
@@ -65,6 +86,7 @@ def extract_article(html: bytes | str, url: str, content_type: str | None = None
     page_text = normalise_space(" ".join(VISIBLE_TEXT_XPATH(root)))
     published, modified = find_dates(root, meta, script, family, url, page_text)
     family_bylines = first_texts(root, family.byline_xpaths)
+    clock.lap("metadata and dates")
 
     container, body_source = find_container(root, compile_all(family.body_xpaths))
     images = collect_images(container, meta, url)
@@ -87,6 +109,7 @@ def extract_article(html: bytes | str, url: str, content_type: str | None = None
         if caption not in known_captions:
             images.append(Image(src="", caption=caption))
             known_captions.add(caption)
+    clock.lap("body")
     return ArticleRecord(
         url=url,
         canonical_url=canonical_url(root, meta, url),

@@ -11,7 +11,7 @@ a same-story pair or not, in truth and in the prediction. Two predictions:
 - "stories": articles assigned one by one in a shuffled (crawl-like) order,
   each joining the story of its best match among all earlier ones, as the
   story index does with its candidates (tests/test_stories.py checks that
-  crawler.story_index gives the same figures; extractors/ never imports it);
+  crawler.storage.stories gives the same figures; extractors/ never imports it);
 - "pairs": `extractors.stories.compare` on every pair directly.
 The ablation table repeats "pairs" with one signal left out at a time.
 """

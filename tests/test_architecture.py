@@ -32,13 +32,13 @@ def test_article_columns_come_from_the_record_and_the_item():
     assert list(ARTICLE_COLUMNS) == stored + list(DATABASE_COLUMNS)
     assert set(ARTICLE_COLUMN_DESCRIPTIONS) == set(ARTICLE_COLUMNS)
     assert all(description.strip() for description in ARTICLE_COLUMN_DESCRIPTIONS.values())
-    assert ARTICLE_COLUMNS["authors"] is str and ARTICLE_COLUMNS["minhash"] is bytes
+    assert ARTICLE_COLUMNS["authors"] is str and "story_features" not in ARTICLE_COLUMNS
     assert ARTICLE_COLUMNS["version"] is int
 
 
 def test_exports_leave_out_signatures_and_index_terms():
     exported = exported_field_names()
-    assert "minhash" not in exported and "index_body" not in exported
+    assert "story_features" not in exported and "index_body" not in exported
     assert {"url", "title", "body", "published_at", "site", "story_id"} <= set(exported)
 
 

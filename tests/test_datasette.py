@@ -108,7 +108,7 @@ def test_plugin_is_loaded(news_db, metadata):
     # when loaded through the `datasette` entry point.
     ours = [plugin for plugin in plugins if plugin["name"] in ("crawler.datasette_plugin", "korean-regional-news")]
     assert len(ours) == 1
-    assert {"prepare_connection", "asgi_wrapper"} <= set(ours[0]["hooks"])
+    assert {"prepare_connection", "get_metadata"} <= set(ours[0]["hooks"])
 
 
 def test_search_for_a_noun_finds_it_inside_a_compound_with_a_particle(news_db, metadata):
@@ -172,7 +172,7 @@ def test_every_canned_query_runs(news_db, metadata):
 
 
 def test_articles_facets_and_sort(news_db, metadata):
-    data = get_json_rows(news_db, metadata, "/news/articles.json?_nocol=minhash")
+    data = get_json_rows(news_db, metadata, "/news/articles.json")
     facets = data["facet_results"]
     facets = facets.get("results", facets)
     assert {"site", "section", "cms_family"} <= set(facets)
@@ -182,16 +182,14 @@ def test_articles_facets_and_sort(news_db, metadata):
     assert published == sorted(published, reverse=True)
 
 
-def test_articles_page_hides_minhash_but_json_keeps_it(news_db, metadata):
-    response = get(news_db, metadata, "/news/articles")
-    assert response.status_code == 302
-    assert response.headers["location"] == "/news/articles?_nocol=minhash"
-    page = get(news_db, metadata, "/news/articles?_nocol=minhash")
+def test_no_signature_or_index_internals_in_articles(news_db, metadata):
+    page = get(news_db, metadata, "/news/articles")
     assert page.status_code == 200
-    assert 'data-column="minhash"' not in page.text
     assert 'data-column="cms_family"' in page.text
     data = get_json_rows(news_db, metadata, "/news/articles.json")
-    assert "minhash" in data["columns"]
+    assert not {"minhash", "story_features", "index_body"} & set(data["columns"])
+    tables = {table["name"]: table for table in get_json_rows(news_db, metadata, "/news.json")["tables"]}
+    assert all(tables[name]["hidden"] for name in ("story_articles", "story_postings", "story_stories"))
 
 
 def served_column_descriptions(news_db, metadata, table):

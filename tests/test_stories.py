@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from crawler.story_generator import build, growth_figures, measure
-from crawler.story_index import (
+from crawler.tools.story_generator import build, growth_figures, measure
+from crawler.storage.stories import (
     ANY_DAY_POSTINGS_SQL,
     DATED_POSTINGS_SQL,
     UNDATED_POSTINGS_SQL,

@@ -10,8 +10,7 @@ functions that do it, so canned queries and ad-hoc SQL can write
 - ko_excerpt(body, query): a readable piece of the original text around the
   first query term, since FTS5's snippet() can only show morphemes.
 
-It also keeps the binary `minhash` column out of the articles page, and
-describes every column of `articles` from the one article schema
+It also describes every column of `articles` from the one article schema
 (crawler/storage/schema.py), so metadata.yml never repeats them.
 
 Registered through the `datasette` entry point in pyproject.toml. It must not
@@ -20,7 +19,6 @@ import Scrapy: Datasette runs without the crawler.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
 
@@ -28,8 +26,6 @@ from crawler.storage.schema import ARTICLE_COLUMN_DESCRIPTIONS
 from extractors.tokenize import fts_query, index_terms, index_text
 
 EXCERPT_CONTEXT_CHARS = 60
-HIDDEN_ARTICLE_COLUMNS = ("minhash",)
-_ARTICLES_PAGE = re.compile(r"^/[^/]+/articles$")
 
 
 def ko_fts(query):
@@ -83,50 +79,3 @@ def prepare_connection(conn):
     conn.create_function("ko_fts", 1, ko_fts, deterministic=True)
     conn.create_function("ko_index", 1, ko_index, deterministic=True)
     conn.create_function("ko_excerpt", 2, ko_excerpt, deterministic=True)
-
-
-def articles_page_without_hidden_columns(path: str, query_string: str) -> str | None:
-    """Where to send a plain request for the articles page, or None.
-
-    Datasette's metadata cannot hide a column, but its `_nocol` argument
-    can; a request that already chooses columns is left alone.
-    """
-    if not _ARTICLES_PAGE.match(path):
-        return None
-    arguments = parse_qsl(query_string, keep_blank_values=True)
-    if any(name in ("_col", "_nocol") for name, _ in arguments):
-        return None
-    arguments += [("_nocol", column) for column in HIDDEN_ARTICLE_COLUMNS]
-    return path + "?" + urlencode(arguments)
-
-
-@hookimpl
-def asgi_wrapper(datasette):
-    def wrap(app):
-        async def hide_columns(scope, receive, send):
-            if scope["type"] == "http" and scope.get("method") == "GET":
-                location = articles_page_without_hidden_columns(
-                    scope.get("path", ""), scope.get("query_string", b"").decode("latin-1")
-                )
-                if location and await _articles_have_hidden_columns(datasette, scope["path"]):
-                    await send({"type": "http.response.start", "status": 302,
-                                "headers": [(b"location", location.encode("utf-8"))]})
-                    await send({"type": "http.response.body", "body": b""})
-                    return
-            await app(scope, receive, send)
-
-        return hide_columns
-
-    return wrap
-
-
-async def _articles_have_hidden_columns(datasette, path: str) -> bool:
-    database_name = path.strip("/").split("/")[0]
-    try:
-        database = datasette.get_database(database_name)
-    except KeyError:
-        return False
-    if "articles" not in await database.table_names():
-        return False
-    columns = await database.table_columns("articles")
-    return all(column in columns for column in HIDDEN_ARTICLE_COLUMNS)

@@ -1,8 +1,8 @@
 """The SQLite database is the product's interface: this module defines and writes it.
 
 Tables: sites, articles (columns from crawler/storage/schema.py),
-article_versions, articles_fts, crawl_runs, failures, pages_seen, and the
-view `stories`. Table descriptions for users are in
+article_versions, articles_fts, crawl_runs, failures, pages_seen, the story
+index (story_*, crawler/storage/stories.py), and the view `stories`. Table descriptions for users are in
 datasets/datasette/metadata.yml.
 
 No Scrapy import: the pipelines, the crawl state, the tools and the tests
@@ -15,24 +15,29 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 import sqlite_utils
 
 from crawler.storage.schema import ARTICLE_COLUMNS, JSON_COLUMNS
+from crawler.storage.stories import StoryIndex
 from extractors import tokenize
+from extractors.stories import StoryFeatures
 
+# The story's title is its representative's: the earliest published member
+# (ties: the longest body), kept by the story index.
 STORIES_VIEW = """
 CREATE VIEW IF NOT EXISTS stories AS
 SELECT
-  story_id,
+  articles.story_id,
   COUNT(*) AS articles,
-  COUNT(DISTINCT site) AS sites,
-  MIN(published_at) AS first_published_at,
-  (SELECT a2.title FROM articles a2 WHERE a2.url = articles.story_id) AS title,
-  GROUP_CONCAT(DISTINCT site) AS site_keys
+  COUNT(DISTINCT articles.site) AS sites,
+  MIN(articles.published_at) AS first_published_at,
+  (SELECT a2.title FROM articles a2 WHERE a2.url = story_stories.representative_key) AS title,
+  GROUP_CONCAT(DISTINCT articles.site) AS site_keys
 FROM articles
-GROUP BY story_id
+LEFT JOIN story_stories ON story_stories.story_id = articles.story_id
+GROUP BY articles.story_id
 """
 
 # Lookups the crawl makes for every page or article.
@@ -67,6 +72,7 @@ class NewsDatabase:
         # WAL lets Datasette read while a crawl writes.
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA foreign_keys=ON")
+        self.stories = StoryIndex(self.db)
         self.ensure_schema()
 
     @property
@@ -113,6 +119,7 @@ class NewsDatabase:
             # A standalone FTS table: it holds Kiwi morphemes, not the raw text,
             # because unicode61 cannot find 수출 inside 수출계약을.
             db.execute("CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, tokenize='unicode61')")
+        self.stories.ensure_schema()
         db.execute(STORIES_VIEW)
 
     # -- sites ----------------------------------------------------------------
@@ -192,16 +199,12 @@ class NewsDatabase:
         ).fetchone()
         return row[0] if row else None
 
-    def story_signatures(self) -> Iterator[tuple[str, str, bytes]]:
-        """(url, story_id, minhash) of every stored article, oldest first."""
-        yield from self.db.execute(
-            "select url, story_id, minhash from articles where minhash is not null order by first_seen_at, rowid")
-
     def save_article(self, article: dict, previous: StoredArticle | None) -> str:
         """Write one article with its version row and search index row, in one transaction.
 
         `article` holds the item's fields, with `index_title`/`index_body`
-        (Kiwi terms) for the search index. Returns "new" or "updated".
+        (Kiwi terms) for the search index and `story_features` for the story
+        index. Returns the article's story id.
         """
         now = utc_now()
         row = {column: article.get(column) for column in ARTICLE_COLUMNS if column in article}
@@ -212,6 +215,8 @@ class NewsDatabase:
         connection = self.db.conn
         with connection:
             if previous is None:
+                row["story_id"] = self.stories.assign(
+                    row["url"], StoryFeatures.from_bytes(article["story_features"]), row.get("published_at"))
                 row["first_seen_at"] = now
                 columns = list(row)
                 connection.execute(
@@ -232,7 +237,7 @@ class NewsDatabase:
             connection.execute("delete from articles_fts where rowid = ?", [rowid])
             connection.execute("insert into articles_fts (rowid, title, body) values (?, ?, ?)",
                                [rowid, article.get("index_title") or "", article.get("index_body") or ""])
-        return "updated" if previous else "new"
+        return row["story_id"]
 
     def touch_article(self, url: str, etag: str | None, last_modified: str | None) -> None:
         """A re-fetch that found the same text: only the fetch time and validators change."""

@@ -67,7 +67,9 @@ def bench_crawl(workdir: Path) -> Path:
 
 
 def bench_text(db_path: Path) -> None:
-    from extractors import dedup, tokenize
+    from extractors import tokenize
+    from extractors.analysis import analyse_article
+    from extractors.stories import story_features
 
     section("Korean index terms and near-duplicate fingerprints")
     connection = sqlite3.connect(db_path)
@@ -84,11 +86,12 @@ def bench_text(db_path: Path) -> None:
     elapsed = time.perf_counter() - started
     print(f"index_texts: {len(bodies)} bodies, {characters} characters in {elapsed * 1000:.0f} ms "
           f"= {characters / elapsed:,.0f} characters/s")
+    analyses = [analyse_article("", body) for body in bodies]
     started = time.perf_counter()
-    for body in bodies:
-        dedup.fingerprint(body)
+    for body, analysis in zip(bodies, analyses):
+        story_features("", body, None, analysis)
     elapsed = time.perf_counter() - started
-    print(f"fingerprint: {elapsed / len(bodies) * 1000:.2f} ms per article")
+    print(f"story features from the tokens: {elapsed / len(bodies) * 1000:.2f} ms per article")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,7 +7,7 @@ archive in a fresh process, assigns the new articles and reports the cost,
 start-up, peak memory and pair precision/recall against the generator's
 truth. `growth_figures()` does both for several archive sizes:
 
-    python -m crawler.story_generator growth --sizes 10000 100000 1000000
+    python -m crawler.tools.story_generator growth --sizes 10000 100000 1000000
 
 The world imitates regional news: TOPICS recurring templates (a county's
 donations, a port's monthly report), each event of a topic at one of its
@@ -39,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from crawler.story_index import UNDATED_DAY, StoryIndex
+from crawler.storage.stories import UNDATED_DAY, StoryIndex
 from extractors.stories import StoryFeatures
 
 FIRST_DAY = 19_000  # 2022-01-08, in days since 1970-01-01
@@ -411,7 +411,7 @@ def _run_in_fresh_process(*arguments: str) -> dict:
     pages at fork), so a small parent keeps the measured peak the index's own.
     """
     completed = subprocess.run(
-        [sys.executable, "-m", "crawler.story_generator", *arguments],
+        [sys.executable, "-m", "crawler.tools.story_generator", *arguments],
         check=True, capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent,
     )
     return json.loads(completed.stdout)

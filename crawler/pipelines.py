@@ -12,12 +12,14 @@ one odd page never stops the crawl.
 """
 from __future__ import annotations
 
+import inspect
 import logging
 from scrapy.exceptions import DropItem
 
 from crawler.crawlstate import CrawlState
 from crawler.items import ArticleItem, PageItem
-from crawler.processing import Duplicate
+from crawler.cpu import CpuWorkers
+from crawler.processing import Duplicate, analyse_text, apply_analysis, needs_analysis
 from extractors import MIN_BODY_CHARS, extract_article
 from extractors.cms import get_family
 from extractors.record import ExtractionError
@@ -40,11 +42,12 @@ class ArticleStep:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def process_item(self, item, spider=None):
+    async def process_item(self, item, spider=None):
         if not isinstance(item, self.item_type):
             return item
         try:
-            return self.step(item)
+            result = self.step(item)
+            return await result if inspect.isawaitable(result) else result
         except DropItem:
             raise
         except Exception as error:  # a bug on one odd page must not stop the crawl
@@ -73,12 +76,13 @@ class ExtractArticlePipeline(ArticleStep):
     def __init__(self, crawler):
         super().__init__(crawler)
         self.min_body_chars = crawler.settings.getint("NEWS_MIN_BODY_CHARS", MIN_BODY_CHARS)
+        self.workers = CpuWorkers.of(crawler)
 
-    def step(self, item: PageItem) -> ArticleItem:
+    async def step(self, item: PageItem) -> ArticleItem:
         family = get_family(item.cms) if item.cms else None
         try:
-            record = extract_article(item.html, item.url, content_type=item.content_type, family=family,
-                                     min_body_chars=self.min_body_chars)
+            record = await self.workers.run(extract_article, item.html, item.url, item.content_type, family,
+                                            self.min_body_chars)
         except ExtractionError as error:
             self.reject(item, str(error))
         fields = record.to_dict()
@@ -129,8 +133,14 @@ class AnalyseArticlePipeline(ArticleStep):
 
     stage = "analyse"
 
-    def step(self, item: ArticleItem) -> ArticleItem:
-        return self.state.processor.analyse(item)
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self.workers = CpuWorkers.of(crawler)
+
+    async def step(self, item: ArticleItem) -> ArticleItem:
+        if not needs_analysis(item):
+            return item
+        return apply_analysis(item, await self.workers.run(analyse_text, item.title, item.body, item.published_at))
 
 
 class StoreArticlePipeline(ArticleStep):

@@ -6,7 +6,7 @@ calls `ArticleProcessor.process`, so every path runs the same code.
 """
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
 from crawler.items import ArticleItem
 from crawler.storage import NewsDatabase
@@ -14,6 +14,35 @@ from extractors.analysis import analyse_article
 from extractors.dedup import content_hash
 from extractors.stories import story_features
 from extractors.tokenize import terms_from_tokens
+
+
+@dataclass
+class TextAnalysis:
+    """What one Kiwi analysis of an article gives the later steps."""
+
+    index_title: str
+    index_body: str
+    story_features: bytes
+
+
+def analyse_text(title: str, body: str, published_at: str | None) -> TextAnalysis:
+    """Kiwi once over title and body; a plain function, so a worker process can run it."""
+    analysis = analyse_article(title, body)
+    return TextAnalysis(
+        index_title=terms_from_tokens(analysis.title_tokens).as_index_text(),
+        index_body=terms_from_tokens(analysis.body_tokens).as_index_text(),
+        story_features=story_features(title, body, published_at, analysis).to_bytes(),
+    )
+
+
+def needs_analysis(item: ArticleItem) -> bool:
+    return item.save_status != "unchanged"
+
+
+def apply_analysis(item: ArticleItem, analysis: TextAnalysis) -> ArticleItem:
+    item.index_title, item.index_body = analysis.index_title, analysis.index_body
+    item.story_features = analysis.story_features
+    return item
 
 
 class Duplicate(Exception):
@@ -57,13 +86,9 @@ class ArticleProcessor:
 
     def analyse(self, item: ArticleItem) -> ArticleItem:
         """One Kiwi analysis of a new or changed text feeds its search terms and its story features."""
-        if item.save_status == "unchanged":
+        if not needs_analysis(item):
             return item
-        analysis = analyse_article(item.title, item.body)
-        item.index_title = terms_from_tokens(analysis.title_tokens).as_index_text()
-        item.index_body = terms_from_tokens(analysis.body_tokens).as_index_text()
-        item.story_features = story_features(item.title, item.body, item.published_at, analysis).to_bytes()
-        return item
+        return apply_analysis(item, analyse_text(item.title, item.body, item.published_at))
 
     def store(self, item: ArticleItem) -> ArticleItem:
         """The article and everything derived from it (index, version, story), in one transaction."""

@@ -25,6 +25,9 @@ NEWS_MAX_LIST_PAGES = 50
 # Bodies shorter than this are recorded as failures, not stored; the
 # extractor's own minimum unless overridden.
 NEWS_MIN_BODY_CHARS = MIN_BODY_CHARS
+# Worker processes for the CPU-bound steps (extraction, Kiwi): empty for one
+# per core, 0 to run them in the reactor's thread. Each loads Kiwi (~550 MB).
+NEWS_CPU_PROCESSES = ""
 # Headless Chromium for outlets flagged needs_js; Debian's package, not Playwright's download.
 NEWS_CHROMIUM_PATH = os.environ.get("NEWS_CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -66,6 +69,8 @@ EXTENSIONS = {
     # The run row, failures and pages seen; the middlewares, pipelines and
     # spiders reach it with crawler.get_extension(CrawlState).
     "crawler.crawlstate.CrawlState": 100,
+    # Worker processes for extraction and Kiwi (NEWS_CPU_PROCESSES).
+    "crawler.cpu.CpuWorkers": 110,
 }
 
 # Only spiders whose outlets need JavaScript switch the download handlers to

@@ -138,6 +138,12 @@ def korean_surnames() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def not_person_names() -> frozenset[str]:
+    """Common words shaped like a name (a surname and one or two syllables)."""
+    return frozenset(row["word"] for row in read_rows("not_person_names.csv"))
+
+
+@lru_cache(maxsize=1)
 def currency_words() -> tuple[tuple[str, str, str], ...]:
     """(word, ISO 4217 code, before|after|either), longest words first."""
     rows = [(row["word"], row["currency"], row["position"]) for row in read_rows("currencies.csv")]

@@ -33,6 +33,7 @@ QUOTED = re.compile(r"[‘'“\"]([^‘’'“”\"\n]{2,60})[’'”\"]")
 PARENTHESISED_LATIN = re.compile(r"\(([A-Z][A-Za-z0-9&.,' \-]{4,120})\)")
 ALIAS = re.compile(r"\(\s*이하\s*[‘'“\"]?([^’'”\")]{1,20}?)[’'”\"]?\s*\)")
 ACRONYM_ALIAS = re.compile(r"\(([A-Z][A-Z0-9&]{1,7})\)")
+ALIAS_DECLARATION = re.compile(r"이하\s?[‘'“\"]?$")
 # Bodies named with their country in front: 우즈베키스탄 환경부, 미국 식품의약국.
 COUNTRY_BODY_SUFFIXES = ("부", "청", "처", "국")  # only in long names: 고등교육과학혁신부, 식품의약국
 COUNTRY_BODY_WORDS = ("위원회", "상공회의소", "대사관", "영사관", "은행", "공사", "대통령실", "총리실")
@@ -366,7 +367,7 @@ def add_repeated_mentions(doc: Document, organisations: list[Organisation]) -> N
     that only appear once the long name is known (경북창의대, 자동차기술원장)."""
     taken = [(m.start, m.end) for o in organisations for m in o.mentions]
     for word in doc.words:
-        if any(s <= word.start < e for s, e in taken):
+        if any(s <= word.start < e for s, e in taken) or ALIAS_DECLARATION.search(doc.text[max(0, word.start - 6):word.start]):
             continue
         for candidate in (word.stem, word.stem[:-1] if word.stem.endswith("장") else ""):
             organisation = organisation_for_form(candidate, organisations)
@@ -385,6 +386,9 @@ def organisation_for_form(form: str, organisations: list[Organisation]) -> Organ
     for organisation in organisations:  # an alias the article declared wins over everything
         if form == organisation.name or form in organisation.aliases:
             return organisation
+    if form in org_suffixes():  # 기술원은, 진흥원이: the one organisation of that kind in the article
+        same_kind = [o for o in organisations if o.name.endswith(form)]
+        return same_kind[0] if len(same_kind) == 1 else None
     if is_place_name(form) or form in generic_org_words():
         return None
     for organisation in organisations:

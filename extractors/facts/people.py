@@ -14,8 +14,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .document import Document, Word
-from .lexicons import korean_surnames, org_suffixes, role_titles
-from .organisations import Organisation, is_short_form
+from .lexicons import korean_surnames, not_person_names, org_suffixes, role_titles
+from .organisations import Organisation, is_short_form, looks_like_unknown_name
 from .places import PlaceMention, division_forms
 
 # Words shaped like a name (surname + one or two syllables) that are not names.
@@ -26,6 +26,7 @@ NOT_NAMES = frozenset({
     "성과", "유치", "신청", "안전", "안정", "현지", "현장", "현재", "기존", "기업", "모두", "우선", "주민", "방문", "박람회", "선정",
 })
 REPORTER_TITLES = ("기자", "특파원", "통신원", "객원기자")
+NAME_PIECE_TAG = re.compile(r"^(NN|NR|XSN|XPN)")
 AGE = re.compile(r"^\(\d{1,3}(?:세)?\)")
 ANAPHOR_ORG = {"도": "province", "시": "city", "군": "county"}
 
@@ -72,14 +73,23 @@ class Context:
     authors: frozenset[str]
 
     def __post_init__(self) -> None:
-        self.org_at = {m.start: o.name for o in self.organisations for m in o.mentions}
-        self.place_at = {p.start: p for p in self.places}
+        self.org_spans = [(m.start, m.end, o.name) for o in self.organisations for m in o.mentions]
+
+    def org_of(self, word: Word) -> str | None:
+        """The organisation a mention of which covers the start of this word (㈜ may come before it)."""
+        return next((name for start, end, name in self.org_spans if start <= word.start < end), None)
+
+    def place_of(self, word: Word) -> PlaceMention | None:
+        return next((p for p in self.places if p.start <= word.start < p.end), None)
+
+    def is_entity(self, word: Word) -> bool:
+        return self.org_of(word) is not None or self.place_of(word) is not None
 
     def entity_of(self, word: Word) -> str | None:
-        if word.start in self.org_at:
-            return self.org_at[word.start]
-        if word.start in self.place_at:
-            return self.place_at[word.start].name
+        if self.org_of(word):
+            return self.org_of(word)
+        if self.place_of(word):
+            return self.place_of(word).name
         if word.stem in ANAPHOR_ORG:
             return self.main_place(ANAPHOR_ORG[word.stem])
         return self.org_by_tail(word.stem)
@@ -119,30 +129,36 @@ def is_byline(context: Context, mention: PersonMention, index: int) -> bool:
 
 # --- names and titles ---------------------------------------------------------------
 
-def korean_name(word: Word, with_particle: bool = False) -> str | None:
+def korean_name(context: Context, word: Word, with_particle: bool = False) -> str | None:
     stem = word.stem
     if not with_particle and stem != word.text:
         return None
-    if not re.fullmatch(r"[가-힣]{2,4}", stem) or stem in NOT_NAMES or stem in division_forms():
+    if not re.fullmatch(r"[가-힣]{2,4}", stem) or stem in NOT_NAMES or stem in not_person_names():
+        return None
+    if stem in division_forms() or context.is_entity(word) or context.org_by_tail(stem):
         return None
     surname = next((s for s in korean_surnames() if stem.startswith(s)), None)
     if surname is None or not 1 <= len(stem) - len(surname) <= 2:
         return None
     nominal = [m for m in word.morphs if m.end <= word.stem_end]
-    if len(nominal) == 1 and nominal[0].tag not in ("NNP", "NNG"):
-        return None  # 이번/MM, 한편/MAG
+    if not nominal or any(not NAME_PIECE_TAG.match(m.tag) for m in nominal):
+        return None  # 이번/MM, 한편/MAG, 두드리/VV (names may come in pieces: 백/NR 승/NNB 현/NNG)
     if len(nominal) == 1 and nominal[0].tag == "NNG" and len(stem) == 2:
         return None  # 2-syllable common nouns (정책, 성과)
     return stem
 
 
-def foreign_name(word: Word) -> str | None:
-    """A name Kiwi reads as one proper noun (올림존, 클라우스)."""
+def foreign_name(context: Context, word: Word, after_title: bool = False) -> str | None:
+    """A name Kiwi reads as one proper noun (올림존, 클라우스), or right after a title
+    as pieces of an unknown word (올림/존)."""
+    if not re.fullmatch(r"[가-힣]{2,6}", word.stem) or context.is_entity(word) or word.stem in division_forms():
+        return None
+    if word.stem in NOT_NAMES or word.stem in not_person_names():
+        return None
     nominal = [m for m in word.morphs if m.end <= word.stem_end]
-    if len(nominal) == 1 and nominal[0].tag == "NNP" and re.fullmatch(r"[가-힣]{2,6}", word.stem):
-        if word.stem not in division_forms() and word.stem not in NOT_NAMES:
-            return word.stem
-    return None
+    if len(nominal) == 1 and nominal[0].tag == "NNP":
+        return word.stem
+    return word.stem if after_title and looks_like_unknown_name(word) else None
 
 
 def title_of(context: Context, word: Word) -> tuple[str, str | None] | None:
@@ -165,7 +181,7 @@ def title_of(context: Context, word: Word) -> tuple[str, str | None] | None:
 
 
 def place_name_at(context: Context, word: Word) -> str | None:
-    place = context.place_at.get(word.start)
+    place = context.place_of(word)
     return place.name if place else None
 
 
@@ -188,14 +204,15 @@ def name_then_title(context: Context, index: int) -> PersonMention | None:
     """NAME [ORG|PLACE]{0,2} TITLE, with an organisation just before the name counting too."""
     words = context.doc.words
     name_words = 1
-    name = korean_name(words[index])
-    if name is None and index + 1 < len(words) and foreign_name(words[index]) and foreign_name(words[index + 1]):
+    name = korean_name(context, words[index])
+    if name is None and index + 1 < len(words) and words[index].stem == words[index].text \
+            and foreign_name(context, words[index]) and foreign_name(context, words[index + 1]):
         name, name_words = f"{words[index].stem} {words[index + 1].stem}", 2
     if name is None:
         return None
     org = None
     for offset in range(name_words, name_words + 3):
-        if index + offset >= len(words) or words[index + offset].start - words[index + offset - 1].end > 1:
+        if index + offset >= len(words) or not adjacent(context, words[index + offset - 1], words[index + offset]):
             return None
         word = words[index + offset]
         title = title_of(context, word)
@@ -210,13 +227,18 @@ def name_then_title(context: Context, index: int) -> PersonMention | None:
     return None
 
 
+def adjacent(context: Context, first: Word, second: Word) -> bool:
+    """Only a space (and a legal form such as ㈜) between two words of one phrase."""
+    return re.fullmatch(r"\s?(?:㈜|\(주\)|\(재\)|\(사\))?\s?", context.doc.text[first.end:second.start]) is not None
+
+
 def org_before(context: Context, index: int) -> str | None:
     if index == 0:
         return None
     previous = context.doc.words[index - 1]
-    if previous.particle() or context.doc.words[index].start - previous.end > 1:
+    if previous.particle() or not adjacent(context, previous, context.doc.words[index]):
         return None
-    return context.org_at.get(previous.start)
+    return context.org_of(previous)
 
 
 def title_then_name(context: Context, index: int) -> PersonMention | None:
@@ -228,7 +250,7 @@ def title_then_name(context: Context, index: int) -> PersonMention | None:
     if title is None or words[index].particle() not in ("", "인", "이신"):
         return None
     candidate = words[index + 1]
-    name = korean_name(candidate, with_particle=True) or foreign_name(candidate)
+    name = korean_name(context, candidate, with_particle=True) or foreign_name(context, candidate, after_title=True)
     if name is None or context.doc.text[words[index].end:candidate.start] not in (" ", ""):
         return None
     role, named = title
@@ -248,7 +270,7 @@ def entity_just_before(context: Context, index: int) -> str | None:
     if index == 0:
         return None
     previous = context.doc.words[index - 1]
-    if previous.particle() or context.doc.words[index].start - previous.end > 1:
+    if previous.particle() or not adjacent(context, previous, context.doc.words[index]):
         return None
     return context.entity_of(previous)
 
@@ -256,7 +278,7 @@ def entity_just_before(context: Context, index: int) -> str | None:
 def name_with_age_or_ssi(context: Context, index: int) -> PersonMention | None:
     words, text = context.doc.words, context.doc.text
     word = words[index]
-    name = korean_name(word)
+    name = korean_name(context, word)
     if name is None:
         return None
     after = text[word.end:word.end + 8]
@@ -273,10 +295,11 @@ def org_then_name(context: Context, index: int) -> PersonMention | None:
     if index == 0:
         return None
     previous, word = words[index - 1], words[index]
-    org = context.org_at.get(previous.start)
+    org = context.org_of(previous)
     if org is None or previous.particle() or word.start - previous.end != 1 or not word.particle():
         return None
-    name = korean_name(word, with_particle=True)
+    name = korean_name(context, word, with_particle=True)
     if name is None or not word.has_tag("NNP"):
         return None
     return PersonMention(name, None, org, word.start, word.start + len(name), "org_then_name")
+

@@ -26,6 +26,7 @@ from .lexicons import Division, ForeignPlace, foreign_places, korean_divisions, 
 PLACE_TAILS = ("도내", "지역", "지역민", "권", "산", "내", "일대", "일원", "전역", "시내", "도심", "현지",
                "도민", "시민", "군민", "구민", "시청", "군청", "도청", "구청", "청사", "측", "역")
 KOREA_FORMS = ("한국",)
+LOCATIVE_PARTICLES = ("에", "에서", "에는", "에서는", "의", "으로", "로")
 KOREA = ForeignPlace("대한민국", "country", "KR", "country", False)
 
 
@@ -74,23 +75,45 @@ def division_forms() -> dict[str, list[tuple[Division, bool]]]:
 
 
 def find_places(doc: Document, excluded_spans: list[tuple[int, int]]) -> list[PlaceMention]:
-    mentions: list[PlaceMention] = []
-    for index, word in enumerate(doc.words):
-        if any(s <= word.start < e for s, e in excluded_spans):
-            continue
-        previous = doc.words[index - 1] if index > 0 else None
-        mention = place_in_word(doc, word, previous)
+    """Two passes: the second reads what the first left open (중구, 완주) in the light of
+    the provinces the article is clearly about."""
+    words = [(i, w) for i, w in enumerate(doc.words) if not any(s <= w.start < e for s, e in excluded_spans)]
+    found: dict[int, PlaceMention] = {}
+    for index, word in words:
+        mention = place_in_word(doc, word, doc.words[index - 1] if index else None, None)
         if mention:
-            mentions.append(mention)
-    return mentions
+            found[index] = mention
+    context = Context(provinces={m.province for m in found.values() if m.province},
+                      locative_counts=locative_short_forms(doc))
+    for index, word in words:
+        if index not in found:
+            mention = place_in_word(doc, word, doc.words[index - 1] if index else None, context)
+            if mention:
+                found[index] = mention
+    return [found[index] for index in sorted(found)]
 
 
-def place_in_word(doc: Document, word: Word, previous: Word | None) -> PlaceMention | None:
+@dataclass
+class Context:
+    provinces: set[str]
+    locative_counts: dict[str, int]
+
+
+def locative_short_forms(doc: Document) -> dict[str, int]:
+    """How often each word is followed by a place particle (완주에, 완주에서, 완주의)."""
+    counts: dict[str, int] = defaultdict(int)
+    for word in doc.words:
+        if word.particle() in LOCATIVE_PARTICLES:
+            counts[word.stem] += 1
+    return counts
+
+
+def place_in_word(doc: Document, word: Word, previous: Word | None, context: Context | None) -> PlaceMention | None:
     for variant in word.stem_variants():
         for form, tail in splits_of(variant):
             if tail and not allowed_tail(tail):
                 continue
-            mention = korean_place(doc, word, form, previous) or foreign_place(word, form, tail)
+            mention = korean_place(doc, word, form, previous, context, tail) or foreign_place(word, form, tail)
             if mention:
                 return mention
     return None
@@ -102,7 +125,7 @@ def splits_of(variant: str) -> list[tuple[str, str]]:
 
 
 def allowed_tail(tail: str) -> bool:
-    return tail in PLACE_TAILS or tail in role_titles()
+    return tail in PLACE_TAILS or tail in role_titles() or tail.isdigit()  # 김제2: a constituency
 
 
 def is_proper_noun_start(word: Word, form: str) -> bool:
@@ -113,14 +136,16 @@ def is_proper_noun_start(word: Word, form: str) -> bool:
     return False
 
 
-def korean_place(doc: Document, word: Word, form: str, previous: Word | None) -> PlaceMention | None:
+def korean_place(doc: Document, word: Word, form: str, previous: Word | None,
+                 context: Context | None, tail: str = "") -> PlaceMention | None:
     entries = division_forms().get(form)
     if not entries:
         return None
     official = any(is_full for _, is_full in entries)
-    if not official and not is_proper_noun_start(word, form):
+    titled = tail in role_titles()  # 대구교육감, 안동시장: the title vouches for the place
+    if not (official or titled or is_proper_noun_start(word, form) or named_by_context(word, form, entries, doc, context)):
         return None
-    division = choose_division(form, entries, doc.published, previous)
+    division = choose_division(form, entries, doc.published, previous, context)
     if division is None:
         return None
     province = province_of(division, doc.published)
@@ -129,15 +154,28 @@ def korean_place(doc: Document, word: Word, form: str, previous: Word | None) ->
     return PlaceMention(name, division.kind, doc.text[start:start + len(form)], start, start + len(form), "KR", province)
 
 
+def named_by_context(word: Word, form: str, entries, doc: Document, context: Context | None) -> bool:
+    """완주 is also a common noun (finishing a race): as a place it takes 에/에서/의, and the
+    article is about its province or uses it so at least twice."""
+    if context is None or word.stem != form or word.particle() not in LOCATIVE_PARTICLES:
+        return False
+    provinces = {province_of(d, doc.published) for d, _ in entries if d.valid_on(doc.published)}
+    return bool(provinces & context.provinces) or context.locative_counts.get(form, 0) >= 2
+
+
 def choose_division(form: str, entries: list[tuple[Division, bool]], day: date | None,
-                    previous: Word | None) -> Division | None:
+                    previous: Word | None, context: Context | None = None) -> Division | None:
     valid = [(d, full) for d, full in entries if d.valid_on(day)] or entries
     parents = {d.parent for d, _ in valid}
     if len(valid) > 1 and previous is not None:
-        context = {d.name for d in korean_divisions() if previous.stem in (d.name, *d.short_names)}
-        under_context = [(d, full) for d, full in valid if d.parent in context]
+        before = {d.name for d in korean_divisions() if previous.stem in (d.name, *d.short_names)}
+        under_context = [(d, full) for d, full in valid if d.parent in before]
         if under_context:
             valid = under_context
+    if len(valid) > 1 and context is not None:  # 동구 in an article about 대구
+        in_article = [(d, full) for d, full in valid if d.parent in context.provinces]
+        if len({d.parent for d, _ in in_article}) == 1:
+            valid = in_article
     provinces = [d for d, _ in valid if d.kind == "province"]
     if provinces:  # 광주 / 광주시 mean the metropolitan city unless a province came before
         return provinces[0] if len({p.name for p in provinces}) == 1 else newest(provinces)

@@ -33,7 +33,7 @@ def find_regions(doc: Document, places: list[PlaceMention], organisations: list[
     for organisation in organisations:
         province = province_in_name(organisation.name, doc)
         if province:
-            scores[province] += ORG_NAME_WEIGHT * len(organisation.mentions)
+            scores[province] += ORG_NAME_WEIGHT
     if not scores:
         return []
     best = max(scores.values())

@@ -33,7 +33,10 @@ from .textdates import DateMention
 TRIGGER = re.compile(r"업무협약|투자협약|협약|계약|MOU|양해각서|협정서?|(?:수출|공급|납품)하기로")
 NOT_A_DEAL = re.compile(r"^(?:계약직|계약학과|계약서|재계약|본계약|계약금(?!액)|계약자|계약률|협약식장|계약\s?(?:기간|해지|만료|연장|갱신|물량|품목|조건))")
 SIGNED = re.compile(r"체결|맺|서명|따내|따냈|따낸|성사|이끌어|가졌|교환|달성|거뒀|거두|올렸|집계|수주|하기로\s?했")
-PLANNED = re.compile(r"체결할|맺을|체결\s?예정|맺기로|체결하기로|체결키로|체결될|맺게\s?될")
+PLANNED = re.compile(r"체결할|맺을|체결\s?예정|맺기로|체결하기로|체결키로|체결될|맺게\s?될|^\s?(?:체결을\s?)?추진")
+CONDITIONAL = re.compile(r"^\S{0,2}\s?(?:체결되면|맺으면|체결하면|체결\s?시|체결될\s?경우|맺게\s?되면)")
+ANAPHORIC = re.compile(r"(?:이\s?같은|이런|해당|이번|같은)\s?(?:내용의\s?)?$")
+PER_UNIT = re.compile(r"(?:당|최대|최고)\s?$")
 SIGNED_BEFORE = re.compile(r"(체결한|맺은|체결된|맺어진)\s?$")
 DESCRIBED = re.compile(r"^(?:이다|다|였다|이었다|으로\s?,|로\s?,)")
 LARGEST = re.compile(r"가장\s?큰\s?(?:규모의\s?)?$")
@@ -174,13 +177,14 @@ class Agreement:
     end: int
     qualified: bool = True  # the type came from a qualifier, not the trigger alone
     in_title: bool = False
+    anaphoric: bool = False  # 이 같은 내용의 협약: the deal just reported
 
 
 def find_agreements(doc: Document, mentions: Mentions) -> list[Agreement]:
     records: list[Agreement] = []
     for index, (start, end) in enumerate(doc.sentences):
         found = sentence_agreements(doc, mentions, start, end)
-        following = doc.sentences[index + 1] if index + 1 < len(doc.sentences) else None
+        following = doc.sentences[index + 1:index + 3]
         for record in found:
             if record.amount is None and following:
                 record.amount = follow_up_amount(doc, mentions, following)
@@ -223,9 +227,11 @@ def inside_speech(text: str, offset: int) -> bool:
 
 
 def deal_status(text: str, trigger: re.Match, sentence_end: int, in_title: bool) -> str | None:
-    right = text[trigger.end():min(sentence_end, trigger.end() + 40)]
+    """Signed or planned, or None when the trigger only refers to a deal. The verb may
+    close a later clause (A와 X계약을, B와 Y계약을 각각 체결했다)."""
+    right = text[trigger.end():min(sentence_end, trigger.end() + 100)]
     before = text[max(0, trigger.start() - 12):trigger.start()]
-    if REFERENCE.match(right):
+    if REFERENCE.match(right) or CONDITIONAL.match(right):
         return None
     if PLANNED.search(right):
         return "planned"
@@ -240,10 +246,11 @@ def build_records(doc: Document, mentions: Mentions, spans, sentence, status: st
     left_start, trigger = spans
     text = doc.text
     kind, qualified = deal_type(doc, left_start, trigger)
-    clause_start = clause_start_of(text, sentence[0], trigger)
+    clause_start = max(clause_start_of(text, sentence[0], trigger), left_start)
     parties = deal_parties(doc, mentions, clause_start, trigger)
     foreign = any(p.country != "KR" for p in mentions.places if sentence[0] <= p.start < sentence[1])
-    base = dict(date=deal_date(mentions.dates, sentence[0], trigger.start()),
+    base = dict(anaphoric=bool(ANAPHORIC.search(text[max(0, trigger.start() - 12):trigger.start()])),
+                date=deal_date(mentions.dates, sentence[0], trigger.start()),
                 place=deal_place(doc, mentions.places, sentence), duration=duration_in(text[sentence[0]:sentence[1]]),
                 status=status, evidence=text[sentence[0]:sentence[1]].strip(), start=sentence[0], end=sentence[1],
                 in_title=doc.in_title(trigger.start()))
@@ -316,7 +323,8 @@ def deal_amount(money: list[MoneyMention], text: str, left_start: int, trigger: 
 
 
 def deal_value(money: list[MoneyMention], text: str, mention: MoneyMention, trigger: re.Match) -> bool:
-    if NOT_A_DEAL_AMOUNT.search(text[max(0, mention.start - 6):mention.start]):
+    before = text[max(0, mention.start - 6):mention.start]
+    if NOT_A_DEAL_AMOUNT.search(before) or PER_UNIT.search(before):  # 상담액 N, 1명당 N, 최대 N
         return False
     if text[max(0, mention.start - 3):mention.start].rstrip().endswith(("(", "(약")) and \
             any(other.end <= mention.start <= other.end + 4 for other in money if other is not mention):
@@ -357,9 +365,17 @@ def deal_parties(doc: Document, mentions: Mentions, clause_start: int, trigger: 
     if not names:  # 가장 큰 계약은 ㈜하람바이오텍이 …: the party follows the trigger
         sentence_end = doc.sentence_of(trigger.start())[1]
         names = [n for s, _, n in mentions.parties_at if trigger.end() <= s < sentence_end and n in mentions.companies]
+    sentence_start = doc.sentence_of(trigger.start())[0]
+    if not names and sentence_start < clause_start:  # A와 X계약을, 7일에는 B와 Y계약을: the sentence's subject
+        names = topics_between(doc, mentions, sentence_start, trigger.start())
     if not names and not re.search(r"\S(?:은|는|이|가)\s", doc.text[clause_start:trigger.start()]):
         names = previous_topic(doc, mentions, clause_start)
     return list(dict.fromkeys(names))
+
+
+def topics_between(doc: Document, mentions: Mentions, start: int, end: int) -> list[str]:
+    topics = [n for s, e, n in mentions.parties_at if start <= s < end and particle_after(doc, e) in ("은", "는", "이", "가")]
+    return topics[:1]
 
 
 def previous_topic(doc: Document, mentions: Mentions, sentence_start: int) -> list[str]:
@@ -368,8 +384,7 @@ def previous_topic(doc: Document, mentions: Mentions, sentence_start: int) -> li
     if not previous:
         return []
     start, end = previous[-1]
-    topics = [n for s, e, n in mentions.parties_at if start <= s < end and particle_after(doc, e) in ("은", "는")]
-    return topics[:1]
+    return [n for n in topics_between(doc, mentions, start, end)][:1]
 
 
 def particle_after(doc: Document, end: int) -> str:
@@ -435,13 +450,17 @@ def listed_respectively(doc: Document, mentions: Mentions, trigger: re.Match) ->
     return names if len(names) == 2 else []
 
 
-def follow_up_amount(doc: Document, mentions: Mentions, following: tuple[int, int]) -> MoneyMention | None:
-    """협약 기간은 3년이며, 회사가 연구비 3억5천만원을 지원한다: the next sentence gives the amount."""
-    start, end = following
+def follow_up_amount(doc: Document, mentions: Mentions, following: list[tuple[int, int]]) -> MoneyMention | None:
+    """협약 기간은 3년이며, 회사가 연구비 3억5천만원을 지원한다: the sentences that go on about
+    the deal, in the same paragraph, give its amount."""
+    start, end = following[0]
     if not FOLLOW_UP.match(doc.text[start:end]):
         return None
+    if len(following) > 1 and "\n" not in doc.text[end:following[1][0]]:
+        end = following[1][1]
     amounts = [m for m in mentions.money if start <= m.start < end
-               and not NOT_A_DEAL_AMOUNT.search(doc.text[max(0, m.start - 6):m.start])]
+               and not NOT_A_DEAL_AMOUNT.search(doc.text[max(0, m.start - 6):m.start])
+               and not PER_UNIT.search(doc.text[max(0, m.start - 6):m.start])]
     return amounts[0] if len(amounts) == 1 else None
 
 
@@ -478,11 +497,17 @@ def merge_same_deals(records: list[Agreement]) -> list[Agreement]:
     merged: list[Agreement] = []
     for record in records:
         same = next((m for m in merged if same_deal(m, record)), None)
+        if same is None and record.anaphoric and merged and compatible_amounts(merged[-1], record):
+            same = merged[-1]  # 이 같은 계약이 성사됐다: the deal the previous sentences reported
         if same is None:
             merged.append(record)
         else:
             absorb(same, record)
     return merged
+
+
+def compatible_amounts(a: Agreement, b: Agreement) -> bool:
+    return not (a.amount and b.amount) or (a.amount.value, a.amount.currency) == (b.amount.value, b.amount.currency)
 
 
 def same_deal(a: Agreement, b: Agreement) -> bool:

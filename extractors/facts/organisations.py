@@ -28,7 +28,7 @@ from .places import division_forms
 ENGLISH_ORG_WORD = re.compile(
     r"\b(Institute|University|College|Company|Corporation|Corp|Co|Ltd|Inc|GmbH|AG|LLC|S\.?A|Agency|Center|Centre|"
     r"Ministry|Association|Foundation|Bank|Group|Trading|Ventures|Partners|Holdings|Technologies|Industries|"
-    r"Council|Authority|Chamber|Laboratory|Labs?)\b")
+    r"Council|Authority|Chamber|Laboratory|Labs?|AS|AB|BV|NV|SE|KG|Pte|PLC|plc|SpA|SAS|JSC|LLP|Limited)\b")
 QUOTED = re.compile(r"[‘'“\"]([^‘’'“”\"\n]{2,60})[’'”\"]")
 PARENTHESISED_LATIN = re.compile(r"\(([A-Z][A-Za-z0-9&.,' \-]{4,120})\)")
 ALIAS = re.compile(r"\(\s*이하\s*[‘'“\"]?([^’'”\")]{1,20}?)[’'”\"]?\s*\)")
@@ -341,9 +341,14 @@ def is_short_form(short: str, long: str) -> bool:
 
 
 def expands_to(short: str, long: str) -> bool:
-    """경북TP is 경북테크노파크, 경북창의대 is 경북창의대학교 (name_abbreviations.csv)."""
-    return any(short.endswith(abbreviated) and long.endswith(full) and long == short[:-len(abbreviated)] + full
-               for full, abbreviated in name_abbreviations())
+    """경북TP is 경북테크노파크, 경북과기대 is 경북과학기술대학교 (name_abbreviations.csv):
+    the short suffix stands for the long one and the rest is an abridged prefix."""
+    for full, abbreviated in name_abbreviations():
+        if short.endswith(abbreviated) and long.endswith(full):
+            head, long_head = short[:-len(abbreviated)], long[:-len(full)]
+            if head and head[0] == long_head[:1] and is_subsequence(head, long_head):
+                return True
+    return False
 
 
 def is_subsequence(short: str, long: str) -> bool:

@@ -148,6 +148,21 @@ def korean_name(context: Context, word: Word, with_particle: bool = False) -> st
     return stem
 
 
+def name_before_title(context: Context, index: int) -> str | None:
+    """정유나 서기관: Kiwi may cut a name ending in a particle-like syllable (정유/나); right
+    before a title the whole word is the name."""
+    words = context.doc.words
+    word = words[index]
+    if word.stem == word.text or index + 1 >= len(words) or title_of(context, words[index + 1]) is None:
+        return None
+    if not re.fullmatch(r"[가-힣]{3}", word.text) or not adjacent(context, word, words[index + 1]):
+        return None
+    pieces = [m for m in word.morphs if not m.tag.startswith("J")]
+    if not all(NAME_PIECE_TAG.match(m.tag) for m in pieces):
+        return None
+    return korean_name(context, Word(word.text, word.start, word.end, word.text, pieces))
+
+
 def foreign_name(context: Context, word: Word, after_title: bool = False) -> str | None:
     """A name Kiwi reads as one proper noun (올림존, 클라우스), or right after a title
     as pieces of an unknown word (올림/존)."""
@@ -204,7 +219,7 @@ def name_then_title(context: Context, index: int) -> PersonMention | None:
     """NAME [ORG|PLACE]{0,2} TITLE, with an organisation just before the name counting too."""
     words = context.doc.words
     name_words = 1
-    name = korean_name(context, words[index])
+    name = korean_name(context, words[index]) or name_before_title(context, index)
     if name is None and index + 1 < len(words) and words[index].stem == words[index].text \
             and foreign_name(context, words[index]) and foreign_name(context, words[index + 1]):
         name, name_words = f"{words[index].stem} {words[index + 1].stem}", 2

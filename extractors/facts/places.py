@@ -172,10 +172,13 @@ def choose_division(form: str, entries: list[tuple[Division, bool]], day: date |
         under_context = [(d, full) for d, full in valid if d.parent in before]
         if under_context:
             valid = under_context
-    if len(valid) > 1 and context is not None:  # 동구 in an article about 대구
-        in_article = [(d, full) for d, full in valid if d.parent in context.provinces]
-        if len({d.parent for d, _ in in_article}) == 1:
-            valid = in_article
+    if len(valid) > 1 or (context is not None and not any(d.parent in context.provinces for d, _ in valid)):
+        if context is not None:  # 동구 in an article about 대구; 인천 중구 after it was merged
+            for pool in (valid, entries):
+                in_article = [(d, full) for d, full in pool if d.parent in context.provinces]
+                if len({d.parent for d, _ in in_article}) == 1:
+                    valid = in_article
+                    break
     provinces = [d for d, _ in valid if d.kind == "province"]
     if provinces:  # 광주 / 광주시 mean the metropolitan city unless a province came before
         return provinces[0] if len({p.name for p in provinces}) == 1 else newest(provinces)

@@ -21,6 +21,7 @@ RELATIVE_YEAR = {"지난해": -1, "작년": -1, "전년": -1, "올해": 0, "금�
 RELATIVE_MONTH = {"지난달": -1, "전달": -1, "이달": 0, "다음 달": 1, "다음달": 1, "내달": 1}
 # A day count rather than a day of the month: 3일간, 3일째, 30일 이내, 7일 내, 3일 만에.
 NOT_A_DAY = r"(?!(?:간|동안|째|치|여|가량|씩|마다|당|짜리)|\s?(?:동안|이내|이상|이하|만에|내(?![가-힣])))"
+DAY_FOLLOWER = r"(?=[\s,.)’”'\"]|$|[은는이을에부까의로도만과와자])"  # 1일자로: as of the 1st
 
 
 @dataclass(frozen=True)
@@ -47,13 +48,17 @@ DATE_PATTERNS: tuple[DatePattern, ...] = (
              "2019년 5월 28일 체결", "2019-05-28"),
     _pattern("short_year_date", rf"{YEAR2}\s?[.년]\s?{M}\s?[.월]\s?{D}(?!\d)\s?[.일]?", "‘19. 5. 28. 기술원을 방문", "2019-05-28"),
     _pattern("year_month", rf"(?:{YEAR4}|{YEAR2})\s?년\s?{M}\s?월", "‘18년 12월 군산지역", "2018-12"),
+    _pattern("relative_year_month_day", rf"(?P<ry>{'|'.join(RELATIVE_YEAR)})\s?{M}\s?월\s?{D}\s?일{NOT_A_DAY}",
+             "내년 1월 6일까지", "2024-01-06"),
     _pattern("relative_year_month", rf"(?P<ry>{'|'.join(RELATIVE_YEAR)})\s?{M}\s?월", "지난해 5월 폐쇄됨에 따라", "2022-05"),
+    _pattern("month_range", rf"(?:(?P<ry>{'|'.join(RELATIVE_YEAR)})\s?|{YEAR4}\s?년\s?)?(?<![\d.]){M}\s?[~∼]\s?(?P<m2>1[0-2]|0?[1-9])\s?월",
+             "올해 1~5월 방문객", "2023-01..2023-05"),
     _pattern("month_day_range", rf"{DIRECTION}(?<!\d){M}\s?월\s?{D}\s?일?\s?[~∼]\s?(?:(?P<m2>1[0-2]|0?[1-9])\s?월\s?)?(?P<d2>3[01]|[12]\d|0?[1-9])\s?일",
              "10월 17일~20일 운영", "2023-10-17..2023-10-20"),
     _pattern("day_range", rf"{DIRECTION}(?<![\d.]){D}\s?[~∼]\s?(?P<d2>3[01]|[12]\d|0?[1-9])\s?일{NOT_A_DAY}", "지난 22~23일 열린", "2023-10-22..2023-10-23"),
     _pattern("month_day", rf"{DIRECTION}(?<!\d){M}\s?월\s?{D}\s?일{NOT_A_DAY}", "10월 17일 전시관을 찾아", "2023-10-17"),
     _pattern("relative_month_day", rf"(?P<rm>{'|'.join(RELATIVE_MONTH)})\s?{D}\s?일{NOT_A_DAY}", "다음 달 3일부터", "2023-12-03"),
-    _pattern("day", rf"{DIRECTION}(?<![\d.,~∼]){D}\s?일{NOT_A_DAY}(?=[\s,.)’”'\"]|$|[은는이을에부까의로도만과와])",
+    _pattern("day", rf"{DIRECTION}(?<![\d.,~∼]){D}\s?일{NOT_A_DAY}{DAY_FOLLOWER}",
              "지난 19일 체결했다", "2023-10-19"),
     _pattern("year_alone", rf"(?<!\d){YEAR4}\s?년(?:도)?(?!\s?(?:간|동안|째|만에|생|대))", "2027년까지 1,200명", "2027"),
     _pattern("relative_year_month_only", rf"{DIRECTION}(?<![\d.]){M}\s?월(?!\s?간)(?![가-힣]{{0,1}}\d)", "오는 6월 하노이에서", "2024-06"),
@@ -102,6 +107,10 @@ def partial_of(pattern: str, match: re.Match, published: date) -> tuple[Partial,
     if groups.get("d2"):
         month2 = int(groups["m2"]) if groups.get("m2") else month
         second = Partial(year, month2, int(groups["d2"]), groups.get("dir"), first.month_shift)
+    elif groups.get("m2"):  # 1~5월
+        second = Partial(year, int(groups["m2"]), None, groups.get("dir"))
+        if year is None:
+            first.year = second.year = nearest_year_for_month(month, groups.get("dir"), published)
     return first, second
 
 
@@ -180,7 +189,13 @@ def find_dates(text: str, published: date | None) -> list[DateMention]:
 
 
 def day_after_start(start: DateMention, end: DateMention) -> DateMention:
-    """다음 달 3일부터 21일까지: a bare day ending a period lies in the start's month (or the next)."""
+    """다음 달 3일부터 21일까지: a bare day ending a period lies in the start's month (or the
+    next); 내년 1월부터 6월까지: a bare month in the start's year (or the next)."""
+    if end.pattern == "relative_year_month_only" and len(start.date) == 7:
+        month = int(re.search(r"\d{1,2}(?=\s?월)", end.text).group())
+        first_year, first_month = int(start.date[:4]), int(start.date[5:7])
+        year = first_year if month >= first_month else first_year + 1
+        return DateMention(f"{year:04d}-{month:02d}", None, end.text, end.start, end.end, end.pattern)
     if end.pattern != "day" or len(start.date) != 10:
         return end
     day = int(re.search(r"\d{1,2}(?=\s?일)", end.text).group())

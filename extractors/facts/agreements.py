@@ -43,7 +43,7 @@ LARGEST = re.compile(r"가장\s?큰\s?(?:규모의\s?)?$")
 REFERENCE = re.compile(r"^(?:에\s?따라|에\s?따른|을\s?통해|의\s?(?:핵심|내용))")
 ANNOUNCING = re.compile(r"고\s?(?:\d+일\s?)?(?:밝혔|전했|발표했|설명했|알렸)")
 AGGREGATE_CUE = re.compile(r"\d+\s?건|실적|집계|계약금액|협약금액|누적|합계|모두|나머지")
-AMOUNT_AFTER = re.compile(r"^(?:금액|규모)?\s?[은는이가]?\s?(?:\d+\s?건)\s?,?\s?|^(?:금액|규모)\s?[은는이가]?\s?")
+AMOUNT_AFTER = re.compile(r"^(?:금액|규모)?\s?[은는이가]?\s?(?:\d+\s?건)\s?,?\s?|^(?:금액|규모)\s?[은는이가]?\s?|^\s?$")
 NOT_A_DEAL_AMOUNT = re.compile(r"(상담액|상담금액|상담|매출|예산|사업비|피해액|수출액)\s?$")
 SPENT_ON = re.compile(r"투입|들여|편성|확보|지원")
 COORDINATED = re.compile(r"^\s?(?:과|와|및)\s?\S{0,4}\s?$|^\s?\($")
@@ -102,7 +102,7 @@ AGREEMENT_RULES: tuple[AgreementRule, ...] = (
     AgreementRule("conversion_in_brackets_is_not_the_amount",
                   "㈜온새미푸드가 베트남 유통기업과 120만 달러(약 14억 5천만 원) 규모의 수출계약을 체결했다.",
                   "export_contract | 1200000 USD | 온새미푸드"),
-    AgreementRule("budget_spent_is_not_the_amount", "구미시는 240억 원 투입 ‘반도체 아카데미’ 업무협약을 ㈜세진마이크로와 체결했다.",
+    AgreementRule("budget_spent_is_not_the_amount", "구미시는 ㈜세진마이크로와 240억 원 투입 ‘반도체 아카데미’ 업무협약을 체결했다.",
                   "mou | - | 세진마이크로"),
     AgreementRule("amount_after_count", "(재)전주탄소산업진흥원은 상담액 1,240만 달러, 계약 3건 350만 달러의 실적을 거뒀다.",
                   "export_contract | 3500000 USD | 전주탄소산업진흥원"),
@@ -112,8 +112,8 @@ AGREEMENT_RULES: tuple[AgreementRule, ...] = (
                   "other | 750000000 KRW | 하람바이오텍"),
     AgreementRule("agreed_to_supply", "㈜카본리프는 오스트리아 드론 제조사에 경량 프레임 90만 달러어치를 수출하기로 했다.",
                   "export_contract | 900000 USD | 카본리프"),
-    AgreementRule("deals_listed_with_amounts", "㈜대원오토텍 480만 달러·㈜성진테크 260만 달러 계약",
-                  "other | 2600000 USD | 성진테크"),
+    AgreementRule("deals_listed_with_amounts", "㈜대원오토텍 480만 달러·㈜성진테크 260만 달러 계약\n\n경산시는 상담회를 열었다.",
+                  "export_contract | 2600000 USD | 성진테크"),
     AgreementRule("respectively", "방문단은 자동차융합기술원 및 군산자동차부품협의회와 각각 협약을 체결했다.",
                   "mou | - | 군산자동차부품협의회"),
     AgreementRule("coordinated_triggers_are_one_deal", "경산시는 ㈜대원오토텍과 1,250만 달러 규모의 수출계약과 업무협약을 이끌어냈다.",
@@ -125,7 +125,7 @@ AGREEMENT_RULES: tuple[AgreementRule, ...] = (
                   "investment | 62000000000 KRW | 동서스마트로지스"),
     AgreementRule("company_anaphor", "㈜수소누리는 직원 34명의 기업이다. 회사는 지난해 충전소 운영사와 11억 원 규모의 납품계약을 맺었다.",
                   "supply | 1100000000 KRW | 수소누리"),
-    AgreementRule("sum_is_aggregate", "㈜가나는 300만 불 수출계약을, ㈜다라는 350만 불 수출계약을 체결했다. 경북TP는 수출계약 650만 불을 달성했다.",
+    AgreementRule("sum_is_aggregate", "㈜가온은 300만 불 수출계약을, ㈜다온은 350만 불 수출계약을 체결했다. (재)경북테크노파크는 수출계약 650만 불을 달성했다.",
                   "export_contract | 6500000 USD | aggregate"),
 )
 
@@ -388,9 +388,9 @@ def previous_topic(doc: Document, mentions: Mentions, sentence_start: int) -> li
 
 
 def particle_after(doc: Document, end: int) -> str:
-    bracket = re.match(r"\([^)]{0,40}\)(\S*)", doc.text[end:end + 50])
-    if bracket:  # 군산자동차부품협의회(이하 협의회)의
-        following = bracket.group(1)
+    bracket = re.match(r"\([^)]{0,40}\)(\S*)|\)(\S*)", doc.text[end:end + 50])
+    if bracket:  # 군산자동차부품협의회(이하 협의회)의, 연구소(Research Institute …)와
+        following = bracket.group(1) if bracket.group(1) is not None else bracket.group(2)
         return following[:2] if following[:2] in PARTY_PARTICLES else following[:1]
     word = doc.word_at(end - 1)
     if word is None or word.stem_end > end + 1 or doc.text.startswith(")", end):

@@ -45,7 +45,7 @@ PLACE_RULES: tuple[PlaceRule, ...] = (
     PlaceRule("place_before_title", "김석호 안동시장은", "안동시"),
     PlaceRule("district_under_metropolitan_city", "대구 달서구 하늘운동장", "대구광역시 달서구"),
     PlaceRule("country", "우즈베키스탄 바이어", "우즈베키스탄"),
-    PlaceRule("country_misspelling", "이번 우주베키스탄 지엠", "우즈베키스탄"),
+    PlaceRule("country_misspelling", "이번 우주베키스탄 방문을 계기로", "우즈베키스탄"),
     PlaceRule("foreign_region", "안디잔주 부지사", "안디잔주"),
     PlaceRule("world_region_with_tail", "중앙아시아권 진출", "중앙아시아"),
     PlaceRule("korea_alone", "한국 특별초청의 해", "대한민국"),

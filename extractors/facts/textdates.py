@@ -181,9 +181,10 @@ def find_dates(text: str, published: date | None) -> list[DateMention]:
             if start_value is None:
                 continue
             end_value = resolve(second, published) if second else None
-            taken.append(match.span())
+            start, end = match.start(), match.start() + len(match.group().rstrip())
+            taken.append((start, end))
             mentions.append(DateMention(formatted(start_value), formatted(end_value) if end_value else None,
-                                        match.group().strip(), match.start(), match.end(), pattern.name))
+                                        text[start:end], start, end, pattern.name))
     mentions.sort(key=lambda m: m.start)
     return join_periods(text, mentions)
 

@@ -100,12 +100,17 @@ def organisation_entities(organisations: list[Organisation]) -> list[dict]:
     return entities
 
 
+def grouped(mentions: list, key) -> dict:
+    """Mentions of one thing together, in order of first mention."""
+    groups: dict = {}
+    for mention in mentions:
+        groups.setdefault(key(mention), []).append(mention)
+    return groups
+
+
 def person_entities(people: list[PersonMention]) -> list[dict]:
-    by_name: dict[str, list[PersonMention]] = {}
-    for person in people:
-        by_name.setdefault(person.name, []).append(person)
     entities = []
-    for name, mentions in by_name.items():
+    for name, mentions in grouped(people, lambda p: p.name).items():
         entity = first_mention("PERSON", name, name, [(m.start, m.end) for m in mentions])
         with_org = [m for m in mentions if m.role and m.org]
         best = with_org[0] if with_org else next((m for m in mentions if m.role), mentions[0])
@@ -115,11 +120,8 @@ def person_entities(people: list[PersonMention]) -> list[dict]:
 
 
 def place_entities(places: list[PlaceMention]) -> list[dict]:
-    by_name: dict[str, list[PlaceMention]] = {}
-    for place in places:
-        by_name.setdefault(place.name, []).append(place)
     entities = []
-    for name, mentions in by_name.items():
+    for name, mentions in grouped(places, lambda p: p.name).items():
         entity = first_mention("PLACE", name, mentions[0].text, [(m.start, m.end) for m in mentions])
         entity.update(kind=mentions[0].kind, country=mentions[0].country, province=mentions[0].province or None)
         entities.append(entity)
@@ -131,11 +133,8 @@ def number(value: float | None):
 
 
 def money_entities(money: list[MoneyMention]) -> list[dict]:
-    by_value: dict[tuple, list[MoneyMention]] = {}
-    for mention in money:
-        by_value.setdefault((mention.value, mention.currency), []).append(mention)
     entities = []
-    for (value, currency), mentions in by_value.items():
+    for (value, currency), mentions in grouped(money, lambda m: (m.value, m.currency)).items():
         name = f"{number(value):,} {currency}"
         entity = first_mention("MONEY", name, mentions[0].text, [(m.start, m.end) for m in mentions])
         entity.update(value=number(value), currency=currency, is_total=any(m.is_total for m in mentions),
@@ -146,11 +145,8 @@ def money_entities(money: list[MoneyMention]) -> list[dict]:
 
 
 def date_entities(dates: list[DateMention]) -> list[dict]:
-    by_value: dict[tuple, list[DateMention]] = {}
-    for mention in dates:
-        by_value.setdefault((mention.date, mention.end_date), []).append(mention)
     entities = []
-    for (start, end), mentions in by_value.items():
+    for (start, end), mentions in grouped(dates, lambda d: (d.date, d.end_date)).items():
         name = f"{start}/{end}" if end else start
         entity = first_mention("DATE", name, mentions[0].text, [(m.start, m.end) for m in mentions])
         entity.update(date=start, end_date=end)

@@ -28,6 +28,7 @@ from .money import MoneyMention
 from .organisations import Organisation
 from .people import PersonMention
 from .places import PlaceMention
+from .rules import Rule
 from .textdates import DateMention
 
 TRIGGER = re.compile(r"업무협약|투자협약|협약|계약|MOU|양해각서|협정서?|(?:수출|공급|납품)하기로")
@@ -81,51 +82,44 @@ DEFAULT_TYPE = {"계약": "other", "협약": "mou", "협정": "mou", "협정서"
                 "공급하기로": "supply", "납품하기로": "supply"}
 
 
-@dataclass(frozen=True)
-class AgreementRule:
-    name: str
-    example: str
-    expected: str  # type | amount (value CUR or -) | a party
-
-
-AGREEMENT_RULES: tuple[AgreementRule, ...] = (
-    AgreementRule("signed_trigger", "㈜무계바이오는 현장에서 바이어 3개사와 총 300만 불 수출계약을 체결했다.",
+AGREEMENT_RULES: tuple[Rule, ...] = (
+    Rule("signed_trigger", "㈜무계바이오는 현장에서 바이어 3개사와 총 300만 불 수출계약을 체결했다.",
                   "export_contract | 3000000 USD | 무계바이오"),
-    AgreementRule("planned_trigger", "경북도는 다음 달 ㈜한빛소재와 1조 2천억 원 규모의 투자협약을 체결할 예정이다.",
+    Rule("planned_trigger", "경북도는 다음 달 ㈜한빛소재와 1조 2천억 원 규모의 투자협약을 체결할 예정이다.",
                   "investment | 1200000000000 KRW | 한빛소재"),
-    AgreementRule("supply_abroad_is_export", "㈜마루에너지는 농업기업인 ‘DigitalAgro’와 350만 불의 스마트팜 센서 공급 계약을 따냈다.",
+    Rule("supply_abroad_is_export", "㈜마루에너지는 농업기업인 ‘DigitalAgro’와 350만 불의 스마트팜 센서 공급 계약을 따냈다.",
                   "export_contract | 3500000 USD | DigitalAgro"),
-    AgreementRule("bare_trigger_takes_nearest_qualifier", "㈜DHU 메디코스는 500만 불 규모의 공동연구생산 협약을 체결했다.",
+    Rule("bare_trigger_takes_nearest_qualifier", "㈜DHU 메디코스는 500만 불 규모의 공동연구생산 협약을 체결했다.",
                   "joint_rnd | 5000000 USD | DHU 메디코스"),
-    AgreementRule("announcer_is_not_a_party", "안동시는 ㈜녹원바이오팜이 베트남 제약사와 1,800만 달러 규모의 공급계약을 체결했다고 15일 밝혔다.",
+    Rule("announcer_is_not_a_party", "안동시는 ㈜녹원바이오팜이 베트남 제약사와 1,800만 달러 규모의 공급계약을 체결했다고 15일 밝혔다.",
                   "export_contract | 18000000 USD | 녹원바이오팜"),
-    AgreementRule("conversion_in_brackets_is_not_the_amount",
+    Rule("conversion_in_brackets_is_not_the_amount",
                   "㈜온새미푸드가 베트남 유통기업과 120만 달러(약 14억 5천만 원) 규모의 수출계약을 체결했다.",
                   "export_contract | 1200000 USD | 온새미푸드"),
-    AgreementRule("budget_spent_is_not_the_amount", "구미시는 ㈜세진마이크로와 240억 원 투입 ‘반도체 아카데미’ 업무협약을 체결했다.",
+    Rule("budget_spent_is_not_the_amount", "구미시는 ㈜세진마이크로와 240억 원 투입 ‘반도체 아카데미’ 업무협약을 체결했다.",
                   "mou | - | 세진마이크로"),
-    AgreementRule("amount_after_count", "(재)전주탄소산업진흥원은 상담액 1,240만 달러, 계약 3건 350만 달러의 실적을 거뒀다.",
+    Rule("amount_after_count", "(재)전주탄소산업진흥원은 상담액 1,240만 달러, 계약 3건 350만 달러의 실적을 거뒀다.",
                   "export_contract | 3500000 USD | 전주탄소산업진흥원"),
-    AgreementRule("described_by_copula", "㈜대원오토텍과 함께 나머지 510만 달러는 부품 공동 개발을 담은 업무협약이다.",
+    Rule("described_by_copula", "㈜대원오토텍과 함께 나머지 510만 달러는 부품 공동 개발을 담은 업무협약이다.",
                   "mou | 5100000 USD | -"),
-    AgreementRule("largest_deal", "가장 큰 계약은 ㈜하람바이오텍이 이전받은 기술로, 기술료는 선급금 4억 원을 포함해 7억 5천만 원이다.",
+    Rule("largest_deal", "가장 큰 계약은 ㈜하람바이오텍이 이전받은 기술로, 기술료는 선급금 4억 원을 포함해 7억 5천만 원이다.",
                   "other | 750000000 KRW | 하람바이오텍"),
-    AgreementRule("agreed_to_supply", "㈜카본리프는 오스트리아 드론 제조사에 경량 프레임 90만 달러어치를 수출하기로 했다.",
+    Rule("agreed_to_supply", "㈜카본리프는 오스트리아 드론 제조사에 경량 프레임 90만 달러어치를 수출하기로 했다.",
                   "export_contract | 900000 USD | 카본리프"),
-    AgreementRule("deals_listed_with_amounts", "㈜대원오토텍 480만 달러·㈜성진테크 260만 달러 계약\n\n경산시는 상담회를 열었다.",
+    Rule("deals_listed_with_amounts", "㈜대원오토텍 480만 달러·㈜성진테크 260만 달러 계약\n\n경산시는 상담회를 열었다.",
                   "export_contract | 2600000 USD | 성진테크"),
-    AgreementRule("respectively", "방문단은 자동차융합기술원 및 군산자동차부품협의회와 각각 협약을 체결했다.",
+    Rule("respectively", "방문단은 자동차융합기술원 및 군산자동차부품협의회와 각각 협약을 체결했다.",
                   "mou | - | 군산자동차부품협의회"),
-    AgreementRule("coordinated_triggers_are_one_deal", "경산시는 ㈜대원오토텍과 1,250만 달러 규모의 수출계약과 업무협약을 이끌어냈다.",
+    Rule("coordinated_triggers_are_one_deal", "경산시는 ㈜대원오토텍과 1,250만 달러 규모의 수출계약과 업무협약을 이끌어냈다.",
                   "export_contract | 12500000 USD | 대원오토텍"),
-    AgreementRule("amount_in_follow_up_sentence",
+    Rule("amount_in_follow_up_sentence",
                   "두 기관은 ㈜세한전자와 공동연구 협약을 맺었다. 협약 기간은 3년이며, 회사가 연구비 3억5천만원을 지원한다.",
                   "joint_rnd | 350000000 KRW | 세한전자"),
-    AgreementRule("investment_amount_from_the_lead", "㈜동서스마트로지스, 칠곡에 620억 원 들여 물류센터\n\n경북도는 ㈜동서스마트로지스와 투자협약을 체결했다.",
+    Rule("investment_amount_from_the_lead", "㈜동서스마트로지스, 칠곡에 620억 원 들여 물류센터\n\n경북도는 ㈜동서스마트로지스와 투자협약을 체결했다.",
                   "investment | 62000000000 KRW | 동서스마트로지스"),
-    AgreementRule("company_anaphor", "㈜수소누리는 직원 34명의 기업이다. 회사는 지난해 충전소 운영사와 11억 원 규모의 납품계약을 맺었다.",
+    Rule("company_anaphor", "㈜수소누리는 직원 34명의 기업이다. 회사는 지난해 충전소 운영사와 11억 원 규모의 납품계약을 맺었다.",
                   "supply | 1100000000 KRW | 수소누리"),
-    AgreementRule("sum_is_aggregate", "㈜가온은 300만 불 수출계약을, ㈜다온은 350만 불 수출계약을 체결했다. (재)경북테크노파크는 수출계약 650만 불을 달성했다.",
+    Rule("sum_is_aggregate", "㈜가온은 300만 불 수출계약을, ㈜다온은 350만 불 수출계약을 체결했다. (재)경북테크노파크는 수출계약 650만 불을 달성했다.",
                   "export_contract | 6500000 USD | aggregate"),
 )
 

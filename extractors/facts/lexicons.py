@@ -99,6 +99,17 @@ def org_suffixes() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def org_suffixes_longest_first() -> tuple[str, ...]:
+    return tuple(sorted(org_suffixes(), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def compound_titles() -> tuple[str, ...]:
+    """Titles that may end a longer title (혁신성장산업국장 ends with 국장)."""
+    return tuple(title for title, (_, compound) in role_titles().items() if compound)
+
+
+@lru_cache(maxsize=1)
 def generic_org_words() -> frozenset[str]:
     return frozenset(row["word"] for row in read_rows("generic_org_words.csv"))
 

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 
 from .document import TRAILING_PARTICLE, Document, Word
 from .lexicons import (foreign_places, generic_org_words, known_organisations, legal_forms, name_abbreviations,
-                       org_descriptors, org_suffixes)
+                       org_descriptors, org_suffixes, org_suffixes_longest_first)
 from .places import division_forms
+from .rules import Rule
 
 ENGLISH_ORG_WORD = re.compile(
     r"\b(Institute|University|College|Company|Corporation|Corp|Co|Ltd|Inc|GmbH|AG|LLC|S\.?A|Agency|Center|Centre|"
@@ -45,25 +46,18 @@ UNIT_TAILS = ("본부", "지부", "지청", "지점", "지사", "분원", "분�
 NOT_A_NAME = re.compile(r"\d|^(관계자|대부분|일부|부스|곳|측|등)$")
 
 
-@dataclass(frozen=True)
-class OrgRule:
-    name: str
-    example: str
-    expected: str
-
-
-ORG_RULES: tuple[OrgRule, ...] = (
-    OrgRule("legal_form", "㈜무계바이오는 현장에서 수출계약을 체결했다.", "무계바이오"),
-    OrgRule("legal_form_acronym_and_word", "㈜DHU 메디코스는 협약을 체결했다.", "DHU 메디코스"),
-    OrgRule("name_suffix", "충남디스플레이산업진흥원은 19일 밝혔다.", "충남디스플레이산업진흥원"),
-    OrgRule("known_organisation", "중기부 지역기업정책관은 말했다.", "중소벤처기업부"),
-    OrgRule("country_and_body", "우즈베키스탄 고등교육과학혁신부에서 주최하는 행사", "우즈베키스탄 고등교육과학혁신부"),
-    OrgRule("descriptor_and_quoted_name", "농업기업인 ‘DigitalAgro’와 계약을 맺었다.", "DigitalAgro"),
-    OrgRule("descriptor_and_name", "현지 디스플레이 모듈 제조사 홍하디스플레이와 공급계약을 맺었다.", "홍하디스플레이"),
-    OrgRule("english_name", "연구소(Research Institute of Environment and Nature Conservation Technologies)와 협약", 
+ORG_RULES: tuple[Rule, ...] = (
+    Rule("legal_form", "㈜무계바이오는 현장에서 수출계약을 체결했다.", "무계바이오"),
+    Rule("legal_form_acronym_and_word", "㈜DHU 메디코스는 협약을 체결했다.", "DHU 메디코스"),
+    Rule("name_suffix", "충남디스플레이산업진흥원은 19일 밝혔다.", "충남디스플레이산업진흥원"),
+    Rule("known_organisation", "중기부 지역기업정책관은 말했다.", "중소벤처기업부"),
+    Rule("country_and_body", "우즈베키스탄 고등교육과학혁신부에서 주최하는 행사", "우즈베키스탄 고등교육과학혁신부"),
+    Rule("descriptor_and_quoted_name", "농업기업인 ‘DigitalAgro’와 계약을 맺었다.", "DigitalAgro"),
+    Rule("descriptor_and_name", "현지 디스플레이 모듈 제조사 홍하디스플레이와 공급계약을 맺었다.", "홍하디스플레이"),
+    Rule("english_name", "연구소(Research Institute of Environment and Nature Conservation Technologies)와 협약", 
             "Research Institute of Environment and Nature Conservation Technologies"),
-    OrgRule("alias_after_name", "(재)경북테크노파크(이하 ‘경북TP’)는 참가했다. 경북TP는 지원했다.", "경북테크노파크"),
-    OrgRule("short_form_of_long_name", "경북창의대학교와 협약했다. 경북창의대 총장은 말했다.", "경북창의대학교"),
+    Rule("alias_after_name", "(재)경북테크노파크(이하 ‘경북TP’)는 참가했다. 경북TP는 지원했다.", "경북테크노파크"),
+    Rule("short_form_of_long_name", "경북창의대학교와 협약했다. 경북창의대 총장은 말했다.", "경북창의대학교"),
 )
 
 
@@ -172,10 +166,10 @@ def english_name_mentions(doc: Document) -> list[OrgMention]:
 
 
 def descriptor_mentions(doc: Document) -> list[OrgMention]:
-    descriptors = org_descriptors()
+    descriptors = tuple(org_descriptors())
     mentions = []
     for index, word in enumerate(doc.words[:-1]):
-        if not any(word.stem.endswith(d) for d in descriptors) or word.particle() not in ("", "인"):
+        if not word.stem.endswith(descriptors) or word.particle() not in ("", "인"):
             continue
         gap = doc.text[word.end:doc.words[index + 1].start]
         quoted = QUOTED.match(doc.text, word.end + (1 if gap.startswith(" ") else 0))
@@ -253,8 +247,10 @@ def suffix_name(word: Word) -> str | None:
 
 
 def matching_suffix(text: str) -> str | None:
-    suffixes = [s for s in org_suffixes() if text.endswith(s) and len(text) > len(s)]
-    return max(suffixes, key=len) if suffixes else None
+    suffixes = org_suffixes_longest_first()
+    if not text.endswith(suffixes):
+        return None
+    return next((s for s in suffixes if text.endswith(s) and len(text) > len(s)), None)
 
 
 def accepted_suffix_name(word: Word, name: str, suffix: str) -> bool:

@@ -14,9 +14,10 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .document import Document, Word
-from .lexicons import korean_surnames, not_person_names, org_suffixes, role_titles
+from .lexicons import compound_titles, korean_surnames, not_person_names, org_suffixes, org_suffixes_longest_first, role_titles
 from .organisations import Organisation, is_short_form, looks_like_unknown_name
 from .places import PlaceMention, division_forms
+from .rules import Rule
 
 # Words shaped like a name (surname + one or two syllables) that are not names.
 NOT_NAMES = frozenset({
@@ -31,25 +32,18 @@ AGE = re.compile(r"^\(\d{1,3}(?:세)?\)")
 ANAPHOR_ORG = {"도": "province", "시": "city", "군": "county"}
 
 
-@dataclass(frozen=True)
-class PersonRule:
-    name: str
-    example: str
-    expected: str  # name/role/org
-
-
-PERSON_RULES: tuple[PersonRule, ...] = (
-    PersonRule("name_then_title", "하인성 원장은 말했다.", "하인성/원장/-"),
-    PersonRule("name_place_title", "이달희 경북도 경제부지사와 만났다.", "이달희/경제부지사/경상북도"),
-    PersonRule("name_and_place_title_in_one_word", "김석호 안동시장은 말했다.", "김석호/시장/안동시"),
-    PersonRule("org_name_title", "㈜대원오토텍 이상훈 해외영업팀장은 말했다.", "이상훈/해외영업팀장/대원오토텍"),
-    PersonRule("name_org_and_title_in_one_word", "(재)전주탄소산업진흥원이 참가했다. 남궁현 전주탄소산업진흥원장은 밝혔다.",
+PERSON_RULES: tuple[Rule, ...] = (
+    Rule("name_then_title", "하인성 원장은 말했다.", "하인성/원장/-"),
+    Rule("name_place_title", "이달희 경북도 경제부지사와 만났다.", "이달희/경제부지사/경상북도"),
+    Rule("name_and_place_title_in_one_word", "김석호 안동시장은 말했다.", "김석호/시장/안동시"),
+    Rule("org_name_title", "㈜대원오토텍 이상훈 해외영업팀장은 말했다.", "이상훈/해외영업팀장/대원오토텍"),
+    Rule("name_org_and_title_in_one_word", "(재)전주탄소산업진흥원이 참가했다. 남궁현 전주탄소산업진흥원장은 밝혔다.",
                "남궁현/원장/전주탄소산업진흥원"),
-    PersonRule("title_then_name", "교체 투입된 공격수 문태오가 골을 넣었다.", "문태오/공격수/-"),
-    PersonRule("title_copula_then_foreign_name", "혁신개발청장인 올림존과 논의했다.", "올림존/혁신개발청장/-"),
-    PersonRule("title_and_name_in_parentheses", "경북테크노파크(원장 하인성)가 참가했다.", "하인성/원장/경북테크노파크"),
-    PersonRule("name_with_age_or_ssi", "김다은(31) 씨는 말했다.", "김다은/-/-"),
-    PersonRule("org_then_name", "경북유나이티드FC가 이겼다. 경북유나이티드 박서진에게 골을 내줬다.", "박서진/-/경북유나이티드FC"),
+    Rule("title_then_name", "교체 투입된 공격수 문태오가 골을 넣었다.", "문태오/공격수/-"),
+    Rule("title_copula_then_foreign_name", "혁신개발청장인 올림존과 논의했다.", "올림존/혁신개발청장/-"),
+    Rule("title_and_name_in_parentheses", "경북테크노파크(원장 하인성)가 참가했다.", "하인성/원장/경북테크노파크"),
+    Rule("name_with_age_or_ssi", "김다은(31) 씨는 말했다.", "김다은/-/-"),
+    Rule("org_then_name", "경북유나이티드FC가 이겼다. 경북유나이티드 박서진에게 골을 내줬다.", "박서진/-/경북유나이티드FC"),
 )
 
 
@@ -189,9 +183,8 @@ def title_of(context: Context, word: Word) -> tuple[str, str | None] | None:
     org = org_with_head_title(context, stem)
     if org:
         return org
-    for title, (_, compound) in titles.items():
-        if compound and stem.endswith(title) and len(stem) > len(title) and re.fullmatch(r"[가-힣A-Za-z0-9]+", stem):
-            return stem, None
+    if stem.endswith(compound_titles()) and re.fullmatch(r"[가-힣A-Za-z0-9]+", stem) and stem not in titles:
+        return stem, None
     return None
 
 
@@ -207,7 +200,7 @@ def org_with_head_title(context: Context, stem: str) -> tuple[str, str] | None:
     body = stem[:-1]
     for organisation in context.organisations:
         if body == organisation.name or body in organisation.aliases or is_short_form(body, organisation.name):
-            suffix = next((s for s in sorted(org_suffixes(), key=len, reverse=True) if body.endswith(s)), "")
+            suffix = next((s for s in org_suffixes_longest_first() if body.endswith(s)), "")
             head = org_suffixes().get(suffix) or body[-1] + "장"
             return (head if head.endswith("장") else body[-1] + "장"), organisation.name
     return None
@@ -247,13 +240,19 @@ def adjacent(context: Context, first: Word, second: Word) -> bool:
     return re.fullmatch(r"\s?(?:㈜|\(주\)|\(재\)|\(사\))?\s?", context.doc.text[first.end:second.start]) is not None
 
 
-def org_before(context: Context, index: int) -> str | None:
+def word_just_before(context: Context, index: int) -> Word | None:
+    """The word right before, if it has no particle: it then belongs to this phrase."""
     if index == 0:
         return None
     previous = context.doc.words[index - 1]
     if previous.particle() or not adjacent(context, previous, context.doc.words[index]):
         return None
-    return context.org_of(previous)
+    return previous
+
+
+def org_before(context: Context, index: int) -> str | None:
+    previous = word_just_before(context, index)
+    return context.org_of(previous) if previous else None
 
 
 def title_then_name(context: Context, index: int) -> PersonMention | None:
@@ -282,12 +281,8 @@ def org_in_parentheses(context: Context, word: Word) -> str | None:
 
 
 def entity_just_before(context: Context, index: int) -> str | None:
-    if index == 0:
-        return None
-    previous = context.doc.words[index - 1]
-    if previous.particle() or not adjacent(context, previous, context.doc.words[index]):
-        return None
-    return context.entity_of(previous)
+    previous = word_just_before(context, index)
+    return context.entity_of(previous) if previous else None
 
 
 def name_with_age_or_ssi(context: Context, index: int) -> PersonMention | None:

@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from .document import Document, Word
 from .lexicons import Division, ForeignPlace, foreign_places, korean_divisions, role_titles
+from .rules import Rule
 
 # What may follow a place inside one word and still leave the place a mention:
 # 경북도내, 영천지역, 중앙아시아권, 전북산, 칠곡군청, 대구시민.
@@ -30,25 +31,18 @@ LOCATIVE_PARTICLES = ("에", "에서", "에는", "에서는", "의", "으로", "
 KOREA = ForeignPlace("대한민국", "country", "KR", "country", False)
 
 
-@dataclass(frozen=True)
-class PlaceRule:
-    name: str
-    example: str
-    expected: str
-
-
-PLACE_RULES: tuple[PlaceRule, ...] = (
-    PlaceRule("province_short_form", "경북 지역기업 35개사", "경상북도"),
-    PlaceRule("province_renamed_on_date", "전북 자동차부품 기업", "전북특별자치도"),  # for an article of 2024-03-01
-    PlaceRule("city_short_form", "영천의 천연비료 기업", "영천시"),
-    PlaceRule("place_with_tail", "경북도내 수출기업", "경상북도"),
-    PlaceRule("place_before_title", "김석호 안동시장은", "안동시"),
-    PlaceRule("district_under_metropolitan_city", "대구 달서구 하늘운동장", "대구광역시 달서구"),
-    PlaceRule("country", "우즈베키스탄 바이어", "우즈베키스탄"),
-    PlaceRule("country_misspelling", "이번 우주베키스탄 방문을 계기로", "우즈베키스탄"),
-    PlaceRule("foreign_region", "안디잔주 부지사", "안디잔주"),
-    PlaceRule("world_region_with_tail", "중앙아시아권 진출", "중앙아시아"),
-    PlaceRule("korea_alone", "한국 특별초청의 해", "대한민국"),
+PLACE_RULES: tuple[Rule, ...] = (
+    Rule("province_short_form", "경북 지역기업 35개사", "경상북도"),
+    Rule("province_renamed_on_date", "전북 자동차부품 기업", "전북특별자치도"),  # for an article of 2024-03-01
+    Rule("city_short_form", "영천의 천연비료 기업", "영천시"),
+    Rule("place_with_tail", "경북도내 수출기업", "경상북도"),
+    Rule("place_before_title", "김석호 안동시장은", "안동시"),
+    Rule("district_under_metropolitan_city", "대구 달서구 하늘운동장", "대구광역시 달서구"),
+    Rule("country", "우즈베키스탄 바이어", "우즈베키스탄"),
+    Rule("country_misspelling", "이번 우주베키스탄 방문을 계기로", "우즈베키스탄"),
+    Rule("foreign_region", "안디잔주 부지사", "안디잔주"),
+    Rule("world_region_with_tail", "중앙아시아권 진출", "중앙아시아"),
+    Rule("korea_alone", "한국 특별초청의 해", "대한민국"),
 )
 
 

@@ -31,8 +31,9 @@ from .places import PlaceMention
 from .rules import Rule
 from .textdates import DateMention
 
-TRIGGER = re.compile(r"업무협약|투자협약|협약|계약|MOU|양해각서|협정서?|(?:수출|공급|납품)하기로")
-NOT_A_DEAL = re.compile(r"^(?:계약직|계약학과|계약서|재계약|본계약|계약금(?!액)|계약자|계약률|협약식장|계약\s?(?:기간|해지|만료|연장|갱신|물량|품목|조건))")
+TRIGGER = re.compile(r"업무협약|투자협약|협약|계약|MOU|양해각서|협정서?|(?:수출|공급|납품)하기로|수주")
+NOT_A_DEAL = re.compile(r"^(?:계약직|계약학과|계약서|재계약|본계약|계약금(?!액)|계약자|계약률|협약식장|계약\s?(?:기간|해지|만료|연장|갱신|물량|품목|조건)"
+                        r"|수주(?:액|량|잔고|\s?물량|\s?실적|\s?목표|\s?경쟁|전))")
 SIGNED = re.compile(r"체결|맺|서명|따내|따냈|따낸|성사|이끌어|가졌|교환|달성|거뒀|거두|올렸|집계|수주|하기로\s?했")
 PLANNED = re.compile(r"체결할|맺을|체결\s?예정|맺기로|체결하기로|체결키로|체결될|맺게\s?될|^\s?(?:체결을\s?)?추진")
 CONDITIONAL = re.compile(r"^\S{0,2}\s?(?:체결되면|맺으면|체결하면|체결\s?시|체결될\s?경우|맺게\s?되면)")
@@ -77,7 +78,7 @@ TYPE_CUES: tuple[TypeCue, ...] = (
 )
 # Trigger words that carry their own type whatever qualifies them (공급하는 업무협약).
 EXPLICIT_TRIGGERS = {"업무협약": "mou", "투자협약": "investment"}
-DEFAULT_TYPE = {"계약": "other", "협약": "mou", "협정": "mou", "협정서": "mou", "MOU": "mou", "양해각서": "mou",
+DEFAULT_TYPE = {"수주": "supply", "계약": "other", "협약": "mou", "협정": "mou", "협정서": "mou", "MOU": "mou", "양해각서": "mou",
                 "업무협약": "mou", "투자협약": "investment", "수출하기로": "export_contract",
                 "공급하기로": "supply", "납품하기로": "supply"}
 
@@ -110,6 +111,8 @@ AGREEMENT_RULES: tuple[Rule, ...] = (
                   "export_contract | 2600000 USD | 성진테크"),
     Rule("respectively", "방문단은 자동차융합기술원 및 군산자동차부품협의회와 각각 협약을 체결했다.",
                   "mou | - | 군산자동차부품협의회"),
+    Rule("order_won", "거제의 ㈜남해조선이 그리스 선사로부터 LNG 운반선 2척을 5억 달러에 수주했다고 3일 공시했다.",
+         "export_contract | 500000000 USD | 남해조선"),
     Rule("coordinated_triggers_are_one_deal", "경산시는 ㈜대원오토텍과 1,250만 달러 규모의 수출계약과 업무협약을 이끌어냈다.",
                   "export_contract | 12500000 USD | 대원오토텍"),
     Rule("amount_in_follow_up_sentence",
@@ -229,7 +232,9 @@ def deal_status(text: str, trigger: re.Match, sentence_end: int, in_title: bool)
         return None
     if PLANNED.search(right):
         return "planned"
-    if SIGNED.search(right) or SIGNED_BEFORE.search(before) or trigger.group().endswith("하기로"):
+    if trigger.group() == "수주" and not re.match(r"^(?:했|한|해|하|를|에\s?성공)", right):
+        return None  # 수주 as a topic (수주 경쟁, 수주를 노린다) is not an order won
+    if SIGNED.search(right) or SIGNED_BEFORE.search(before) or trigger.group() in ("수주",) or trigger.group().endswith("하기로"):
         return "signed"
     if DESCRIBED.match(right.lstrip("은는이가 ")) or LARGEST.search(before) or in_title:
         return "signed"

@@ -142,6 +142,17 @@ def korean_name(context: Context, word: Word, with_particle: bool = False) -> st
     return stem
 
 
+def whole_word_name(context: Context, word: Word) -> str | None:
+    """Kiwi may read the end of a name as a particle (이수진 as 이수지/NNP + ㄴ/JX); where the
+    pattern itself says a name stands here, the whole word is the name."""
+    if word.stem == word.text or not re.fullmatch(r"[가-힣]{2,4}", word.text):
+        return None
+    pieces = [m for m in word.morphs if not m.tag.startswith("J")]
+    if not pieces or not all(NAME_PIECE_TAG.match(m.tag) for m in pieces):
+        return None
+    return korean_name(context, Word(word.text, word.start, word.end, word.text, pieces))
+
+
 def name_before_title(context: Context, index: int) -> str | None:
     """정유나 서기관: Kiwi may cut a name ending in a particle-like syllable (정유/나); right
     before a title the whole word is the name."""
@@ -149,12 +160,9 @@ def name_before_title(context: Context, index: int) -> str | None:
     word = words[index]
     if word.stem == word.text or index + 1 >= len(words) or title_of(context, words[index + 1]) is None:
         return None
-    if not re.fullmatch(r"[가-힣]{3}", word.text) or not adjacent(context, word, words[index + 1]):
+    if len(word.text) != 3 or not adjacent(context, word, words[index + 1]):
         return None
-    pieces = [m for m in word.morphs if not m.tag.startswith("J")]
-    if not all(NAME_PIECE_TAG.match(m.tag) for m in pieces):
-        return None
-    return korean_name(context, Word(word.text, word.start, word.end, word.text, pieces))
+    return whole_word_name(context, word)
 
 
 def foreign_name(context: Context, word: Word, after_title: bool = False) -> str | None:
@@ -288,7 +296,7 @@ def entity_just_before(context: Context, index: int) -> str | None:
 def name_with_age_or_ssi(context: Context, index: int) -> PersonMention | None:
     words, text = context.doc.words, context.doc.text
     word = words[index]
-    name = korean_name(context, word)
+    name = korean_name(context, word) or whole_word_name(context, word)
     if name is None:
         return None
     after = text[word.end:word.end + 8]

@@ -1,8 +1,8 @@
 """Keywords: the article's top nouns.
 
 A noun's weight is its count, with a mention in the title worth three and one in
-the first paragraph worth two, proper nouns (NNP) and foreign words worth half
-again, and the everyday nouns of news writing (datasets/lexicons/common_news_nouns.csv:
+the first paragraph worth two, proper nouns (NNP) and foreign words of three
+letters or more worth half again, and the everyday nouns of news writing (datasets/lexicons/common_news_nouns.csv:
 기업, 지원, 계획…) a fifth. Single-syllable nouns and numbers are never keywords.
 """
 from __future__ import annotations
@@ -26,6 +26,8 @@ def find_keywords(doc: Document, count: int = KEYWORD_COUNT) -> list[str]:
     first_seen: dict[str, int] = {}
     for morph in doc.morphs:
         if morph.tag not in ("NNG", "NNP", "SL") or len(morph.form) < 2 or morph.form.isdigit():
+            continue
+        if morph.tag == "SL" and len(morph.form) < 3:  # TP of 경북TP, ha of 210ha
             continue
         weight = TITLE_WEIGHT if doc.in_title(morph.start) else LEAD_WEIGHT if morph.start < lead_end else 1.0
         if morph.tag in ("NNP", "SL"):

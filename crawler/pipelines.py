@@ -19,7 +19,7 @@ from scrapy.exceptions import DropItem
 from crawler.crawlstate import CrawlState
 from crawler.items import ArticleItem, PageItem
 from crawler.cpu import CpuWorkers
-from crawler.processing import Duplicate, analyse_text, apply_analysis, needs_analysis
+from crawler.processing import Duplicate, analyse_text, analysis_arguments, apply_analysis, needs_analysis
 from extractors import MIN_BODY_CHARS, extract_article
 from extractors.cms import get_family
 from extractors.record import ExtractionError
@@ -81,8 +81,9 @@ class ExtractArticlePipeline(ArticleStep):
     async def step(self, item: PageItem) -> ArticleItem:
         family = get_family(item.cms) if item.cms else None
         try:
+            # Facts come later, from the one Kiwi analysis of a new or changed text.
             record = await self.workers.run(extract_article, item.html, item.url, item.content_type, family,
-                                            self.min_body_chars)
+                                            self.min_body_chars, None, False)
         except ExtractionError as error:
             self.reject(item, str(error))
         fields = record.to_dict()
@@ -129,7 +130,7 @@ class DeduplicateArticlePipeline(ArticleStep):
 
 
 class AnalyseArticlePipeline(ArticleStep):
-    """One Kiwi analysis of a new or changed text: its search terms and its story features."""
+    """One Kiwi analysis of a new or changed text: its search terms, story features and facts."""
 
     stage = "analyse"
 
@@ -140,7 +141,7 @@ class AnalyseArticlePipeline(ArticleStep):
     async def step(self, item: ArticleItem) -> ArticleItem:
         if not needs_analysis(item):
             return item
-        return apply_analysis(item, await self.workers.run(analyse_text, item.title, item.body, item.published_at))
+        return apply_analysis(item, await self.workers.run(analyse_text, *analysis_arguments(item)))
 
 
 class StoreArticlePipeline(ArticleStep):

@@ -10,7 +10,9 @@ from dataclasses import asdict, dataclass
 
 from crawler.items import ArticleItem
 from crawler.storage import NewsDatabase
+from extractors import facts_text, fill_facts
 from extractors.analysis import analyse_article
+from extractors.facts import Facts, extract_facts
 from extractors.dedup import content_hash
 from extractors.stories import story_features
 from extractors.tokenize import terms_from_tokens
@@ -23,16 +25,24 @@ class TextAnalysis:
     index_title: str
     index_body: str
     story_features: bytes
+    facts: Facts
 
 
-def analyse_text(title: str, body: str, published_at: str | None) -> TextAnalysis:
-    """Kiwi once over title and body; a plain function, so a worker process can run it."""
-    analysis = analyse_article(title, body)
+def analyse_text(title: str, text: str, published_at: str | None, authors: tuple[str, ...] = ()) -> TextAnalysis:
+    """Kiwi once over the title and the text (subtitle and body, `extractors.facts_text`),
+    feeding the search terms, the story features and the facts. A plain
+    function, so a worker process can run it."""
+    analysis = analyse_article(title, text)
     return TextAnalysis(
         index_title=terms_from_tokens(analysis.title_tokens).as_index_text(),
         index_body=terms_from_tokens(analysis.body_tokens).as_index_text(),
-        story_features=story_features(title, body, published_at, analysis).to_bytes(),
+        story_features=story_features(title, text, published_at, analysis).to_bytes(),
+        facts=extract_facts(title, text, published_at, analysis, authors),
     )
+
+
+def analysis_arguments(item: ArticleItem) -> tuple:
+    return item.title, facts_text(item), item.published_at, tuple(item.authors)
 
 
 def needs_analysis(item: ArticleItem) -> bool:
@@ -42,6 +52,7 @@ def needs_analysis(item: ArticleItem) -> bool:
 def apply_analysis(item: ArticleItem, analysis: TextAnalysis) -> ArticleItem:
     item.index_title, item.index_body = analysis.index_title, analysis.index_body
     item.story_features = analysis.story_features
+    fill_facts(item, analysis.facts)
     return item
 
 
@@ -88,7 +99,7 @@ class ArticleProcessor:
         """One Kiwi analysis of a new or changed text feeds its search terms and its story features."""
         if not needs_analysis(item):
             return item
-        return apply_analysis(item, analyse_text(item.title, item.body, item.published_at))
+        return apply_analysis(item, analyse_text(*analysis_arguments(item)))
 
     def store(self, item: ArticleItem) -> ArticleItem:
         """The article and everything derived from it (index, version, story), in one transaction."""

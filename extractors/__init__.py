@@ -19,6 +19,7 @@ from extractors.cleaning import compile_all, first_texts, normalise_space, parse
 from extractors.cms import CmsFamily, family_for_page
 from extractors.dates import find_dates
 from extractors.decoding import MAX_BYTES, decode_html, looks_binary
+from extractors.facts import Facts, extract_facts
 from extractors.metadata import (
     canonical_url,
     caption_texts,
@@ -31,7 +32,7 @@ from extractors.metadata import (
 from extractors.record import ArticleRecord, ExtractionError, Image
 from extractors.scriptdata import body_from_script, read_script_data
 
-__all__ = ["extract_article", "ArticleRecord", "ExtractionError", "Image", "MIN_BODY_CHARS"]
+__all__ = ["extract_article", "ArticleRecord", "ExtractionError", "Image", "MIN_BODY_CHARS", "facts_text", "fill_facts"]
 
 # The shortest body stored as an article (the crawl's NEWS_MIN_BODY_CHARS
 # setting overrides it). One-paragraph briefs run to about 80 characters;
@@ -59,12 +60,14 @@ class StageClock:
 
 def extract_article(html: bytes | str, url: str, content_type: str | None = None,
                     family: CmsFamily | None = None, min_body_chars: int = MIN_BODY_CHARS,
-                    timings: dict[str, float] | None = None) -> ArticleRecord:
+                    timings: dict[str, float] | None = None, facts: bool = True) -> ArticleRecord:
     """Turn one fetched page into an article record, or say why it is not one.
 
     `family` is the outlet's CMS family when the registry knows it; only
     when it is None is the family guessed from the URL and the markup.
     `timings`, when given, receives the seconds spent in each stage.
+    `facts=False` skips the Kiwi analysis and the facts (the crawler runs
+    them in a later step, once per new or changed text).
     """
     clock = StageClock(timings)
     if html is None or len(html) == 0:
@@ -110,7 +113,7 @@ def extract_article(html: bytes | str, url: str, content_type: str | None = None
             images.append(Image(src="", caption=caption))
             known_captions.add(caption)
     clock.lap("body")
-    return ArticleRecord(
+    record = ArticleRecord(
         url=url,
         canonical_url=canonical_url(root, meta, url),
         title=title,
@@ -128,3 +131,19 @@ def extract_article(html: bytes | str, url: str, content_type: str | None = None
         body_source=body_source,
         cms_family=family.name,
     )
+    if facts:
+        fill_facts(record, extract_facts(record.title, facts_text(record), record.published_at, None, record.authors))
+        clock.lap("facts")
+    return record
+
+
+def facts_text(record: ArticleRecord) -> str:
+    """The text facts are read from: the subtitle (which often carries the
+    deal and its amount) as the first paragraph, then the body."""
+    return f"{record.subtitle}\n\n{record.body}" if record.subtitle else record.body
+
+
+def fill_facts(record: ArticleRecord, facts: Facts) -> ArticleRecord:
+    record.entities, record.agreements = facts.entities, facts.agreements
+    record.regions, record.countries, record.keywords = facts.regions, facts.countries, facts.keywords
+    return record

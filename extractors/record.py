@@ -54,6 +54,16 @@ class ArticleRecord:
     encoding: str = described("Character encoding the page was decoded with (utf-8, euc-kr…).")
     body_source: str = described("Which extraction path produced the body (CMS adapter, generic rules, script data).")
     cms_family: str = described("CMS family used for extraction: the outlet's from the registry, else guessed from URL and markup.")
+    # Facts (extractors/facts): entity and agreement rows live in their own tables.
+    entities: list[dict] = described(
+        "Organisations, people (with role and organisation), places, amounts and dates in the text.", [],
+        stored=False)
+    agreements: list[dict] = described(
+        "Deals the text reports: type, parties, amount, date, place, duration, status, evidence sentence.", [],
+        stored=False)
+    regions: list[str] = described("JSON array of the Korean provinces the story is about (official names).", [])
+    countries: list[str] = described("JSON array of the foreign countries the story involves.", [])
+    keywords: list[str] = described("JSON array of the story's most telling nouns.", [])
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -118,3 +118,29 @@ def test_syndicated_stories_share_a_story_id(static_crawl, expected):
     clusters = static_crawl.query("select story_id, count(*) as n from articles group by story_id")
     biggest = max(row["n"] for row in clusters)
     assert biggest <= 4
+
+
+def test_facts_of_the_seed_story_are_stored_with_links(static_crawl):
+    seed = static_crawl.query(
+        "select url from articles where fetched_url like '%/site/data/html/2023/11/01/2023110100005.html'")[0]["url"]
+    deals = static_crawl.query(
+        "select id, type, amount_value, amount_currency, amount_usd, aggregate, parties from agreements "
+        "where article_url = ?", [seed])
+    by_amount = {(deal["type"], deal["amount_value"]): deal for deal in deals}
+    assert ("export_contract", 3_000_000) in by_amount and ("export_contract", 3_500_000) in by_amount
+    assert by_amount[("joint_rnd", 5_000_000)]["amount_usd"] == 5_000_000
+    assert by_amount[("export_contract", 6_500_000)]["aggregate"] == 1
+    assert sum(deal["type"] == "mou" for deal in deals) >= 1
+    # Parties link to entities, and entities link back to the article through mentions.
+    parties = static_crawl.query(
+        "select agreement_parties.name, entities.type from agreement_parties join entities "
+        "on entities.id = agreement_parties.entity_id join agreements on agreements.id = agreement_parties.agreement_id "
+        "where agreements.article_url = ?", [seed])
+    assert ("마루에너지", "ORG") in {(row["name"], row["type"]) for row in parties}
+    mentioned = {row["name"] for row in static_crawl.query(
+        "select entities.name from mentions join entities on entities.id = mentions.entity_id "
+        "where mentions.article_url = ? and entities.type = 'ORG'", [seed])}
+    assert {"경북테크노파크", "무계바이오", "DigitalAgro"} <= mentioned
+    article = static_crawl.query("select regions, countries from articles where url = ?", [seed])[0]
+    assert "경상북도" in json.loads(article["regions"])
+    assert "우즈베키스탄" in json.loads(article["countries"])

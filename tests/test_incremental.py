@@ -30,6 +30,11 @@ def test_second_crawl_fetches_no_article_page_and_an_edit_is_re_extracted_alone(
         assert sum(site.get("not_modified", 0) for site in counts.values()) > 0
         assert crawl.query("select count(*) as n from articles")[0]["n"] == articles_before
 
+        amounts_before = [row["value"] for row in crawl.query(
+            "select entities.value from mentions join entities on entities.id = mentions.entity_id "
+            "join articles on articles.url = mentions.article_url "
+            "where articles.fetched_url like '%idxno=31648' and entities.type = 'MONEY'")]
+
         # The outlet corrects one article.
         page = mirror_copy / "sites" / "hanbit-news" / "news" / "articleView.html@idxno=31648"
         html = page.read_text("utf-8")
@@ -47,6 +52,13 @@ def test_second_crawl_fetches_no_article_page_and_an_edit_is_re_extracted_alone(
                                [updated[0]["url"]])
         assert [row["version"] for row in versions] == [1, 2]
         assert "12조 3,456억 원을 의결했다" in versions[0]["body"]
+        # Its facts were replaced with the new text's: the body's amount is the
+        # new one; the old one is left only where the text still says it (the title).
+        amounts = [row["value"] for row in crawl.query(
+            "select entities.value from mentions join entities on entities.id = mentions.entity_id "
+            "where mentions.article_url = ? and entities.type = 'MONEY'", [updated[0]["url"]])]
+        assert amounts.count(12_345_700_000_000) == 1 and amounts.count(12_345_600_000_000) == 1
+        assert amounts_before.count(12_345_600_000_000) == 2
         assert crawl.query("select count(*) as n from articles")[0]["n"] == articles_before
 
 

@@ -2,7 +2,8 @@
 
 Tables: sites, articles (columns from crawler/storage/schema.py),
 article_versions, articles_fts, crawl_runs, failures, pages_seen, the story
-index (story_*, crawler/storage/stories.py), and the view `stories`. Table descriptions for users are in
+index (story_*, crawler/storage/stories.py), the facts (entities, mentions,
+agreements, agreement_parties: crawler/storage/facts.py), and the view `stories`. Table descriptions for users are in
 datasets/datasette/metadata.yml.
 
 No Scrapy import: the pipelines, the crawl state, the tools and the tests
@@ -19,6 +20,7 @@ from typing import Iterable
 
 import sqlite_utils
 
+from crawler.storage.facts import ensure_facts_schema, replace_facts
 from crawler.storage.schema import ARTICLE_COLUMNS, JSON_COLUMNS
 from crawler.storage.stories import StoryIndex
 from extractors import tokenize
@@ -120,6 +122,7 @@ class NewsDatabase:
             # because unicode61 cannot find 수출 inside 수출계약을.
             db.execute("CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, tokenize='unicode61')")
         self.stories.ensure_schema()
+        ensure_facts_schema(db)
         db.execute(STORIES_VIEW)
 
     # -- sites ----------------------------------------------------------------
@@ -203,8 +206,9 @@ class NewsDatabase:
         """Write one article with its version row and search index row, in one transaction.
 
         `article` holds the item's fields, with `index_title`/`index_body`
-        (Kiwi terms) for the search index and `story_features` for the story
-        index. Returns the article's story id.
+        (Kiwi terms) for the search index, `story_features` for the story
+        index, and `entities`/`agreements` for the facts tables (replacing an
+        earlier text's). Returns the article's story id.
         """
         now = utc_now()
         row = {column: article.get(column) for column in ARTICLE_COLUMNS if column in article}
@@ -237,6 +241,8 @@ class NewsDatabase:
             connection.execute("delete from articles_fts where rowid = ?", [rowid])
             connection.execute("insert into articles_fts (rowid, title, body) values (?, ?, ?)",
                                [rowid, article.get("index_title") or "", article.get("index_body") or ""])
+            replace_facts(connection, url, article.get("entities") or [], article.get("agreements") or [],
+                          row.get("published_at"))
         return row["story_id"]
 
     def touch_article(self, url: str, etag: str | None, last_modified: str | None) -> None:

@@ -1,37 +1,59 @@
 """`make bench`: print the project's performance figures.
 
-Figures, not assertions: tests never time anything. Prints
+Figures, not assertions: tests never time anything. Prints, from one run:
 1. extraction quality and speed on datasets/gold/ (and ../shared/realpages/
-   when it is there), ours against vanilla trafilatura, via extractors.evaluate;
-2. crawl throughput over the offline mirror: a first and a second
-   (incremental) `scrapy crawl news`, wall time and pages per second;
-3. Korean index-term (Kiwi) and MinHash fingerprint speed on the stored bodies.
+   when it is there), ours against vanilla trafilatura (extractors.evaluate);
+2. stages: median and p95 ms per article of each step from the page's bytes
+   to the SQLite commit, and its share of the total;
+3. end to end: articles per second through the real item pipelines in a real
+   `scrapy crawl` of a loopback site, with the CPU steps in the reactor's
+   thread (one core) and in worker processes (both cores), with peak memory;
+4. incremental crawl of the offline mirror: a first and a second run;
+5. peers: trafilatura, news-please, newspaper4k and readability on the same
+   pages, in an isolated venv (crawler/tools/bench_peers.py);
+6. growth of the story index: ms per article, start-up and memory at 10k,
+   100k and 1M stored articles (crawler/tools/story_generator.py).
+
+    python -m crawler.tools.bench [--quick] [--skip-peers] [--skip-growth]
 """
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from crawler import REPO_ROOT
+from crawler import DATASETS_DIR, REPO_ROOT
 from crawler.tools.demo import run_scrapy_crawl
 from crawler.tools.mirror import DEFAULT_MIRROR_DIR, MirrorServer
 
 STATIC_SITES = "hanbit-news,jeonbuk-saenal,daegyeong-daily"
 REALPAGES = REPO_ROOT.parent / "shared" / "realpages"
+GOLD_DIR = DATASETS_DIR / "gold"
+# Articles served for the end-to-end crawl: enough for the rate to settle
+# after start-up, few enough for the bench to stay under 10 minutes.
+END_TO_END_ARTICLES = 600
+SAMPLE_SECONDS = 0.2
 
 
 def section(title: str) -> None:
     print(f"\n== {title} " + "=" * max(0, 70 - len(title)), flush=True)
 
 
+# -- 1. extraction quality ----------------------------------------------------------------
+
+
 def bench_extraction() -> None:
-    for gold_dir in (REPO_ROOT / "datasets" / "gold", REALPAGES):
+    for gold_dir in (GOLD_DIR, REALPAGES):
         if not gold_dir.is_dir():
             print(f"(skipped {gold_dir}: not present)")
             continue
@@ -39,8 +61,289 @@ def bench_extraction() -> None:
         subprocess.run([sys.executable, "-m", "extractors.evaluate", str(gold_dir)], cwd=REPO_ROOT, check=False)
 
 
-def bench_crawl(workdir: Path) -> Path:
-    section("Crawl throughput over the offline mirror (three static sites)")
+# -- the pages measured -----------------------------------------------------------------
+
+
+def gold_pages(gold_dir: Path) -> list[tuple[bytes, str]]:
+    pages = []
+    for gold_file in sorted((gold_dir / "gold").glob("*.json")):
+        gold = json.loads(gold_file.read_text("utf-8"))
+        pages.append(((gold_dir / "html" / gold["file"]).read_bytes(), gold["url"]))
+    return pages
+
+
+def mirror_article_pages() -> list[tuple[bytes, str]]:
+    """The mirror's static article pages, with the URLs they are served under."""
+    expected = json.loads((DEFAULT_MIRROR_DIR / "expected.json").read_text("utf-8"))
+    pages = []
+    for site, wanted in expected["sites"].items():
+        if site == "chungcheong-now":
+            continue  # its pages are empty shells until a browser runs them
+        for target in wanted["articles"]:
+            path = DEFAULT_MIRROR_DIR / "sites" / site / target.lstrip("/").replace("?", "@")
+            if path.is_file():
+                pages.append((path.read_bytes(), f"http://{site}.mirror.test{target}"))
+    return pages
+
+
+def bench_pages() -> list[tuple[bytes, str]]:
+    pages = mirror_article_pages() + gold_pages(GOLD_DIR)
+    if REALPAGES.is_dir():
+        pages += gold_pages(REALPAGES)
+    return pages
+
+
+# -- 2. stages ---------------------------------------------------------------------------
+
+
+def time_stages(pages: list[tuple[bytes, str]], db_path: Path) -> dict[str, list[float]]:
+    """Seconds per article of each step, through the same code a crawl runs."""
+    from crawler.items import ArticleItem
+    from crawler.outlets import Outlet
+    from crawler.processing import ArticleProcessor, Duplicate, apply_analysis, needs_analysis
+    from crawler.storage import NewsDatabase
+    from extractors import ExtractionError, extract_article, facts_text
+    from extractors.analysis import analyse_article, get_kiwi
+    from extractors.facts import extract_facts
+    from extractors.stories import StoryFeatures, story_features
+    from extractors.tokenize import terms_from_tokens
+
+    get_kiwi().tokenize("모델을 읽어 둔다")  # the one-off load is start-up, not per article
+    database = NewsDatabase(db_path)
+    database.upsert_sites([Outlet(key="bench", name="bench", region="", homepage="http://bench.test/", cms="")])
+    processor = ArticleProcessor(database)
+    stages: dict[str, list[float]] = {}
+
+    def add(stage: str, seconds: float) -> None:
+        stages.setdefault(stage, []).append(seconds)
+
+    for number, (html, url) in enumerate(pages):
+        timings: dict[str, float] = {}
+        try:
+            record = extract_article(html, url, timings=timings, facts=False)
+        except ExtractionError:
+            continue
+        for stage, seconds in timings.items():
+            add(stage, seconds)
+        fields = {**record.to_dict(), "images": record.images, "url": f"{url}#bench{number}"}
+        item = ArticleItem(**fields, site="bench", fetched_url=url)
+        started = time.perf_counter()
+        try:
+            processor.deduplicate(item)
+        except Duplicate:
+            continue  # gold pages that repeat a mirror page's text
+        add("dedup lookup", time.perf_counter() - started)
+        if not needs_analysis(item):
+            continue
+        text = facts_text(item)
+        started = time.perf_counter()
+        analysis = analyse_article(item.title, text)
+        add("Kiwi", time.perf_counter() - started)
+        started = time.perf_counter()
+        index_title = terms_from_tokens(analysis.title_tokens).as_index_text()
+        index_body = terms_from_tokens(analysis.body_tokens).as_index_text()
+        add("index terms", time.perf_counter() - started)
+        started = time.perf_counter()
+        features = story_features(item.title, text, item.published_at, analysis)
+        add("story features", time.perf_counter() - started)
+        started = time.perf_counter()
+        facts = extract_facts(item.title, text, item.published_at, analysis, tuple(item.authors))
+        add("facts", time.perf_counter() - started)
+        started = time.perf_counter()
+        database.stories.candidates(StoryFeatures.from_bytes(features.to_bytes()))
+        add("story lookup", time.perf_counter() - started)
+        apply_analysis(item, _analysis(index_title, index_body, features.to_bytes(), facts))
+        started = time.perf_counter()
+        processor.store(item)
+        add("SQLite write", time.perf_counter() - started)
+    database.close()
+    return stages
+
+
+def _analysis(index_title, index_body, features, facts):
+    from crawler.processing import TextAnalysis
+
+    return TextAnalysis(index_title, index_body, features, facts)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def stage_table(stages: dict[str, list[float]]) -> str:
+    total = sum(statistics.fmean(values) for values in stages.values())
+    lines = [f"{'stage':<20} {'articles':>8} {'median ms':>10} {'p95 ms':>8} {'share':>7}"]
+    for stage, values in stages.items():
+        lines.append(f"{stage:<20} {len(values):>8} {statistics.median(values) * 1000:>10.2f} "
+                     f"{percentile(values, 0.95) * 1000:>8.2f} {statistics.fmean(values) / total:>7.1%}")
+    lines.append(f"{'total (mean)':<20} {'':>8} {total * 1000:>10.2f} ms per article "
+                 f"= {1 / total:.1f} articles/s on one core")
+    return "\n".join(lines)
+
+
+def bench_stages(workdir: Path) -> None:
+    section("Stages: ms per article, from the page's bytes to the commit")
+    pages = bench_pages()
+    print(f"{len(pages)} pages: the mirror's articles, datasets/gold" + (", ../shared/realpages" if REALPAGES.is_dir() else ""))
+    print(stage_table(time_stages(pages, workdir / "stages.db")))
+
+
+# -- 3. end to end --------------------------------------------------------------------------
+
+
+class SyntheticSite:
+    """A loopback site of END_TO_END_ARTICLES distinct articles, made from the mirror's pages.
+
+    Each copy gets its own number in the title and a sentence of its own, so
+    each is a new article with a new content hash.
+    """
+
+    def __init__(self, pages: list[tuple[bytes, str]], count: int):
+        self.pages = pages
+        self.count = count
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *arguments):  # the bench prints figures, not access logs
+                pass
+
+            def do_GET(self):
+                match = re.fullmatch(r"/news/(\d+)", self.path)
+                if not match or int(match.group(1)) >= site.count:
+                    self.send_error(404)
+                    return
+                body = site.page(int(match.group(1)))
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def page(self, number: int) -> bytes:
+        html, _ = self.pages[number % len(self.pages)]
+        text = html.decode("utf-8", "replace")
+        text = re.sub(r"<title>", f"<title>[{number}] ", text, count=1)
+        text = text.replace("</p>", f" 이 문장은 벤치마크 기사 {number}번에만 있다.</p>", 1)
+        return text.encode("utf-8")
+
+    def urls(self) -> list[str]:
+        port = self.server.server_address[1]
+        return [f"http://127.0.0.1:{port}/news/{number}" for number in range(self.count)]
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class TreeMemory:
+    """Peak summed RSS of a process and its descendants, sampled from /proc."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.peak_kib = 0
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self.sample, daemon=True)
+
+    def sample(self) -> None:
+        while not self.stopped.wait(SAMPLE_SECONDS):
+            self.peak_kib = max(self.peak_kib, sum(rss_kib(pid) for pid in descendants(self.pid)))
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        self.thread.join()
+
+
+def descendants(pid: int) -> list[int]:
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        for children in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                pending += [int(child) for child in children.read_text().split()]
+            except OSError:
+                continue
+    return found
+
+
+def rss_kib(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    match = re.search(r"^VmRSS:\s+(\d+)", status, re.MULTILINE)
+    return int(match.group(1)) if match else 0
+
+
+@dataclass
+class CrawlFigures:
+    articles: int
+    duration: float
+    steady_rate: float
+    peak_mib: float
+    failures: int
+
+
+def crawl_urls(urls_file: Path, db_path: Path, processes: int, log_file: Path) -> CrawlFigures:
+    settings = ["-s", f"NEWS_DB={db_path}", "-s", f"NEWS_CPU_PROCESSES={processes}", "-s", "AUTOTHROTTLE_ENABLED=False",
+                "-s", "DOWNLOAD_DELAY=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4", "-s", "ROBOTSTXT_OBEY=False",
+                "-s", "LOG_LEVEL=INFO"]
+    command = [sys.executable, "-m", "scrapy", "crawl", "urls", "-a", f"file={urls_file}", *settings,
+               "--logfile", str(log_file)]
+    process = subprocess.Popen(command, cwd=REPO_ROOT)
+    with TreeMemory(process.pid) as memory:
+        process.wait()
+    connection = sqlite3.connect(db_path)
+    run = connection.execute("select articles_new, duration_seconds, failures from crawl_runs "
+                             "order by id desc limit 1").fetchone()
+    stamps = [row[0] for row in connection.execute("select first_seen_at from articles order by first_seen_at")]
+    connection.close()
+    # first_seen_at has whole seconds; over hundreds of articles that is precise enough.
+    from extractors.dates import parse_timestamp
+
+    span = (parse_timestamp(stamps[-1]) - parse_timestamp(stamps[0])).total_seconds() if len(stamps) > 1 else 0
+    return CrawlFigures(run[0] or 0, run[1] or 0.0, (len(stamps) - 1) / span if span else 0.0, memory.peak_kib / 1024,
+                        run[2] or 0)
+
+
+def bench_end_to_end(workdir: Path, count: int) -> None:
+    from crawler.cpu import default_processes
+
+    section(f"End to end: a real `scrapy crawl urls` of {count} new articles on loopback")
+    both = default_processes()
+    with SyntheticSite(mirror_article_pages(), count) as site:
+        urls_file = workdir / "urls.txt"
+        urls_file.write_text("\n".join(site.urls()), "utf-8")
+        results = {}
+        for label, processes in (("one core (in the reactor)", 0), (f"{both} worker processes", both)):
+            figures = crawl_urls(urls_file, workdir / f"e2e-{processes}.db", processes, workdir / f"e2e-{processes}.log")
+            results[processes] = figures
+            print(f"{label:<28} {figures.articles} articles in {figures.duration:5.1f} s "
+                  f"= {figures.articles / max(figures.duration, 0.001):5.1f} articles/s overall, "
+                  f"{figures.steady_rate:5.1f}/s after start-up | {figures.failures} failures | "
+                  f"peak memory {figures.peak_mib:,.0f} MiB")
+    if results[0].steady_rate and both:
+        print(f"gain with {both} workers: {results[both].steady_rate / results[0].steady_rate:.2f}× (after start-up), "
+              f"{(results[both].articles / results[both].duration) / (results[0].articles / results[0].duration):.2f}× overall")
+
+
+# -- 4. incremental crawl of the mirror ------------------------------------------------------
+
+
+def bench_crawl(workdir: Path) -> None:
+    section("Incremental crawl of the offline mirror (three static sites)")
     db_path = workdir / "bench.db"
     with MirrorServer(DEFAULT_MIRROR_DIR) as mirror:
         registry = mirror.write_registry(workdir / "outlets.csv")
@@ -61,48 +364,58 @@ def bench_crawl(workdir: Path) -> Path:
             not_modified = sum(site.get("not_modified", 0) for site in per_outlet.values())
             print(f"{label:<28} wall {elapsed:5.1f} s (crawl {run[5]:.1f} s) | {run[0]} responses, "
                   f"{article_pages} article pages downloaded, {not_modified} answered 304 | "
-                  f"{run[1]} new, {run[2]} updated, {run[3]} failures | "
-                  f"{run[0] / max(run[5], 0.001):.1f} responses/s")
-    return db_path
+                  f"{run[1]} new, {run[2]} updated, {run[3]} failures")
 
 
-def bench_text(db_path: Path) -> None:
-    from extractors import tokenize
-    from extractors.analysis import analyse_article
-    from extractors.stories import story_features
+# -- 5. Kiwi and facts speed ----------------------------------------------------------------------
 
-    section("Korean index terms and near-duplicate fingerprints")
-    connection = sqlite3.connect(db_path)
-    bodies = [row[0] for row in connection.execute("select body from articles")]
-    connection.close()
-    if not bodies:
-        print("no articles to measure")
-        return
-    characters = sum(len(body) for body in bodies)
-    # Loading the model and the first analysis are one-off costs per process, not per text.
-    tokenize.index_texts(bodies[:2])
-    started = time.perf_counter()
-    tokenize.index_texts(bodies)
-    elapsed = time.perf_counter() - started
-    print(f"index_texts: {len(bodies)} bodies, {characters} characters in {elapsed * 1000:.0f} ms "
-          f"= {characters / elapsed:,.0f} characters/s")
-    analyses = [analyse_article("", body) for body in bodies]
-    started = time.perf_counter()
-    for body, analysis in zip(bodies, analyses):
-        story_features("", body, None, analysis)
-    elapsed = time.perf_counter() - started
-    print(f"story features from the tokens: {elapsed / len(bodies) * 1000:.2f} ms per article")
+
+def bench_kiwi_and_facts() -> None:
+    from extractors.evaluate_facts import speed
+
+    section("Kiwi and facts")
+    figures = speed()
+    print(", ".join(f"{name}: {value:.2f}" if isinstance(value, float) else f"{name}: {value}"
+                    for name, value in figures.items()))
+
+
+# -- 6. peers and growth ---------------------------------------------------------------------
+
+
+def bench_peers(rounds: int) -> None:
+    section("Peers on the same pages (isolated venv .bench-venv)")
+    from crawler.tools.bench_peers import peer_table
+
+    print(peer_table([GOLD_DIR] + ([REALPAGES] if REALPAGES.is_dir() else []), rounds=rounds))
+
+
+def bench_growth(sizes: list[int], workdir: Path) -> None:
+    section("Story index growth (synthetic archives)")
+    subprocess.run([sys.executable, "-m", "crawler.tools.story_generator", "growth", "--sizes",
+                    *map(str, sizes), "--directory", str(workdir)], cwd=REPO_ROOT, check=False)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m crawler.tools.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer articles and archives up to 100k")
     parser.add_argument("--skip-extraction", action="store_true")
+    parser.add_argument("--skip-peers", action="store_true")
+    parser.add_argument("--skip-growth", action="store_true")
     args = parser.parse_args(argv)
-    if not args.skip_extraction:
-        bench_extraction()
-    with tempfile.TemporaryDirectory() as workdir:
-        db_path = bench_crawl(Path(workdir))
-        bench_text(db_path)
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory() as directory:
+        workdir = Path(directory)
+        if not args.skip_extraction:
+            bench_extraction()
+        bench_stages(workdir)
+        bench_kiwi_and_facts()
+        bench_end_to_end(workdir, END_TO_END_ARTICLES // (3 if args.quick else 1))
+        bench_crawl(workdir)
+        if not args.skip_peers:
+            bench_peers(rounds=1 if args.quick else 3)
+        if not args.skip_growth:
+            bench_growth([10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000], workdir)
+    print(f"\nmake bench took {time.monotonic() - started:.0f} s")
     return 0
 
 

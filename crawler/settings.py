@@ -25,8 +25,10 @@ NEWS_MAX_LIST_PAGES = 50
 # Bodies shorter than this are recorded as failures, not stored; the
 # extractor's own minimum unless overridden.
 NEWS_MIN_BODY_CHARS = MIN_BODY_CHARS
-# Headless Chromium for outlets flagged needs_js; Debian's package, not Playwright's download.
-NEWS_CHROMIUM_PATH = os.environ.get("NEWS_CHROMIUM_PATH", "/usr/bin/chromium")
+# Headless Chromium for outlets flagged needs_js. Empty: Playwright's own
+# browser, else chromium on the PATH (crawler/browser.py); with none of them
+# the JavaScript outlets are skipped with a note on how to install one.
+NEWS_CHROMIUM_PATH = os.environ.get("NEWS_CHROMIUM_PATH", "")
 
 # -- politeness ---------------------------------------------------------------
 
@@ -73,8 +75,8 @@ EXTENSIONS = {
 # scrapy-playwright (see NewsSpider.from_crawler), so other crawls never start
 # a browser.
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
+# The spider adds "executable_path": the browser crawler/browser.py found.
 PLAYWRIGHT_LAUNCH_OPTIONS = {
-    "executable_path": NEWS_CHROMIUM_PATH,
     "headless": True,
     "args": [
         "--no-sandbox",

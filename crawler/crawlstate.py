@@ -149,7 +149,8 @@ class CrawlState:
         if self.run_id is None:
             return
         counts, per_outlet = self.counters()
-        if getattr(spider, "records_outlet_health", False):
+        # Only a complete run says something about an outlet; a killed one would look quiet.
+        if getattr(spider, "records_outlet_health", False) and reason == "finished":
             self.record_outlet_runs(per_outlet)
         status = self.status(reason, per_outlet)
         self.database.finish_run(self.run_id, status, counts, per_outlet, time.monotonic() - self.started)

@@ -16,7 +16,6 @@ import argparse
 import csv
 import io
 import re
-import sys
 import urllib.error
 import urllib.request
 import urllib.robotparser
@@ -82,6 +81,8 @@ class ArticleResult:
     url: str
     outcome: str
     extracted: bool = False
+    # The page came back as a shell that only a browser fills.
+    javascript_shell: bool = False
 
 
 @dataclass
@@ -266,7 +267,9 @@ def extract_two(fetcher: Fetcher, outlet: Outlet, candidates: list[str]) -> list
         try:
             record = extract_article(fetched.body, fetched.url, fetched.content_type, family=outlet.family)
         except ExtractionError as error:
-            results.append(ArticleResult(url, f"extraction failed: {error}"))
+            shell = looks_like_javascript_shell(discovery.parse_html(
+                decode_html(fetched.body, fetched.content_type).text, fetched.url))
+            results.append(ArticleResult(url, f"extraction failed: {error}", javascript_shell=shell))
             continue
         byline = f" by {', '.join(record.authors)}" if record.authors else ""
         results.append(ArticleResult(url, f"“{record.title}”, {record.published_at or 'no date'}{byline}, "
@@ -325,8 +328,7 @@ def probe(url: str, key: str | None = None, name: str | None = None, region: str
     candidates = [link for r in report.sources for link in r.articles] + homepage_articles
     report.articles = extract_two(fetcher, outlet, candidates)
     extracted = [article.url for article in report.articles if article.extracted]
-    needs_js = bool(report.articles) and not extracted and looks_like_javascript_shell(
-        discovery.parse_html(decode_html(fetcher.get(report.articles[0].url).body).text, report.articles[0].url))
+    needs_js = bool(report.articles) and all(article.javascript_shell for article in report.articles)
     if needs_js:
         report.notes.append("its article pages are JavaScript shells: needs_js is true (check them in a browser)")
     report.outlet = Outlet(**{**outlet.__dict__, **registry_overrides(family, homepage, report.sources,
@@ -370,8 +372,3 @@ def probe_command(arguments: argparse.Namespace) -> int:
     print(format_probe(report))
     return 0 if any(article.extracted for article in report.articles) else 1
 
-
-if __name__ == "__main__":
-    from crawler.outlets import main
-
-    sys.exit(main(["probe", *sys.argv[1:]]))

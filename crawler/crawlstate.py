@@ -9,7 +9,12 @@ its small interface:
   for conditional GET and incremental discovery (looked up by primary key,
   never loaded whole);
 - `count(outlet, event)`: per-outlet counters, kept in Scrapy's stats
-  collector as `outlet/<key>/<event>` (and `news/<event>` for the run).
+  collector as `outlet/<key>/<event>` (and `news/<event>` for the run);
+- `note_links(...)`, `note_example(...)`, `skip_outlets(...)`: what outlet
+  health (crawler/health.py) needs beyond the counters.
+
+Spiders that set `records_outlet_health` get one `outlet_runs` row per
+outlet at the end of the run, judged by the health rules.
 
 The run row is opened on `spider_opened` with the spider's arguments and
 closed on `spider_closed` with the counters and its outcome.
@@ -24,13 +29,16 @@ from pathlib import Path
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from crawler import health
 from crawler.processing import ArticleProcessor
-from crawler.storage import NewsDatabase
+from crawler.storage import NewsDatabase, utc_now
 
 logger = logging.getLogger(__name__)
 
 OUTLET_STAT_PREFIX = "outlet/"
 RUN_STAT_PREFIX = "news/"
+# Own-site links kept per outlet to show what its URLs look like now when none matches its pattern.
+LINK_EXAMPLES_KEPT = 3
 
 
 class CrawlState:
@@ -45,6 +53,12 @@ class CrawlState:
         self.run_id: int | None = None
         self.started = time.monotonic()
         self.outlet_keys: list[str] = []
+        # Outlet health beyond the counters: skipped outlets and their reason,
+        # one example per kind of trouble, and links that matched no pattern.
+        self.skipped: dict[str, str] = {}
+        self.examples: dict[str, dict[str, str]] = defaultdict(dict)
+        self.link_examples: dict[str, list[str]] = defaultdict(list)
+        self.health_thresholds = health.HealthThresholds.from_settings(crawler.settings.get)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -71,6 +85,8 @@ class CrawlState:
     def record_failure(self, url: str, outlet: str, stage: str, reason: str, http_status: int | None = None) -> None:
         logger.warning("failure [%s] %s %s: %s", stage, outlet, url, reason)
         self.count(outlet, "failures")
+        self.count(outlet, f"failed_{stage}")
+        self.note_example(outlet, stage, f"{reason} at {url}")
         self.database.record_failure(self.run_id, url, outlet, stage, reason, http_status)
 
     def remember_page(self, url: str, outlet: str, kind: str, etag: str | None = None,
@@ -80,6 +96,29 @@ class CrawlState:
 
     def page_seen(self, url: str) -> dict | None:
         return self.database.page_seen(url)
+
+    def note_example(self, outlet: str, kind: str, text: str) -> None:
+        """The first example of a kind of trouble (download, extract, robots...), for the health reasons."""
+        if outlet:
+            self.examples[outlet].setdefault(kind, text)
+
+    def note_links(self, outlet: str, found: int, matching: int, unmatched_examples: list[str]) -> None:
+        """Links a list page, feed or sitemap gave, how many matched the article pattern, and some that did not."""
+        self.count(outlet, "links_found", found)
+        self.count(outlet, "links_matching", matching)
+        kept = self.link_examples[outlet]
+        for url in unmatched_examples:
+            if len(kept) >= LINK_EXAMPLES_KEPT:
+                break
+            if url not in kept:
+                kept.append(url)
+
+    def skip_outlets(self, outlets, reason: str) -> None:
+        """Outlets this crawl cannot visit: stored in `sites`, reported as skipped, not failed."""
+        outlets = list(outlets)
+        self.database.upsert_sites(outlets)
+        for outlet in outlets:
+            self.skipped[outlet.key] = reason
 
     def register_outlets(self, outlets) -> None:
         """The outlets this crawl covers: stored in `sites`, and judged at the end."""
@@ -98,6 +137,9 @@ class CrawlState:
         if not outlet:
             return  # robots.txt and other requests outside any outlet's crawl
         self.count(outlet, "responses")
+        if response.status < 400:
+            self.count(outlet, "responses_ok")
+            self.count(outlet, f"fetched_{request.meta.get('page_kind', 'page')}")
         if response.status == 304:
             self.count(outlet, "not_modified")
         elif request.meta.get("page_kind") == "article" and response.status == 200:
@@ -107,12 +149,30 @@ class CrawlState:
         if self.run_id is None:
             return
         counts, per_outlet = self.counters()
+        # Only a complete run says something about an outlet; a killed one would look quiet.
+        if getattr(spider, "records_outlet_health", False) and reason == "finished":
+            self.record_outlet_runs(per_outlet)
         status = self.status(reason, per_outlet)
         self.database.finish_run(self.run_id, status, counts, per_outlet, time.monotonic() - self.started)
         logger.info("crawl run %s %s: %s", self.run_id, status, counts)
         self.database.close()
 
     # -- the outcome ---------------------------------------------------------
+
+    def record_outlet_runs(self, per_outlet: dict[str, dict[str, int]]) -> None:
+        """One judged `outlet_runs` row per outlet of this run; flagged outlets are logged."""
+        finished_at = utc_now()
+        for key in [*self.outlet_keys, *self.skipped]:
+            run = health.outlet_run_from_counters(self.run_id, key, per_outlet.get(key, {}), finished_at)
+            run.notes = dict(self.examples.get(key, {}))
+            if key in self.skipped:
+                run.notes[health.SKIPPED] = self.skipped[key]
+            run.link_examples = " ".join(self.link_examples.get(key, []))
+            history = self.database.outlet_history(key, self.run_id, self.health_thresholds)
+            health.assess(run, history, self.health_thresholds)
+            self.database.save_outlet_run(run)
+            if run.flagged:
+                logger.warning("outlet %s flagged %s:\n%s", key, run.health, run.health_reasons)
 
     def counters(self) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
         counts: dict[str, int] = {}

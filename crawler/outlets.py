@@ -5,6 +5,11 @@ only overrides the family's knowledge where it differs. The spider imports
 `load_outlets` and `select_outlets`; `python -m crawler.outlets check` is
 what CI and maintainers run after editing the CSV. Nothing here imports
 Scrapy, so the registry can be validated without a crawler.
+
+    python -m crawler.outlets check            # validate datasets/outlets.csv
+    python -m crawler.outlets list --region 경북
+    python -m crawler.outlets health           # outlets whose last crawl was flagged (crawler/health.py)
+    python -m crawler.outlets probe URL        # a registry row for a new outlet (crawler/probe.py)
 """
 from __future__ import annotations
 
@@ -329,6 +334,33 @@ def _command_list(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _command_health(arguments: argparse.Namespace) -> int:
+    """Exit 0 when every outlet's last crawl is healthy, 1 when one is flagged."""
+    from crawler.health import format_report
+    from crawler.storage import NewsDatabase
+
+    if not Path(arguments.db).is_file():
+        print(f"error: no database at {arguments.db}; crawl first (scrapy crawl news -s NEWS_DB=...)", file=sys.stderr)
+        return 2
+    database = NewsDatabase(arguments.db)
+    try:
+        rows = database.outlet_health(arguments.run)
+    finally:
+        database.close()
+    if not rows:
+        print(f"No outlet runs recorded in {arguments.db} yet.")
+        return 0
+    scope = f"run {arguments.run}" if arguments.run is not None else "each outlet's last crawl"
+    print(format_report(rows, f"Outlet health in {arguments.db} ({scope}):"))
+    return 1 if any(row["health"] != "ok" for row in rows) else 0
+
+
+def _command_probe(arguments: argparse.Namespace) -> int:
+    from crawler.probe import probe_command
+
+    return probe_command(arguments)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m crawler.outlets", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -349,6 +381,20 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--region", choices=None)
     listing.add_argument("--outlet")
     listing.set_defaults(handler=_command_list)
+
+    health = commands.add_parser("health", help="print the outlets whose last crawl was flagged, with the reason")
+    health.add_argument("--db", default="news.db", help="the crawl database (NEWS_DB)")
+    health.add_argument("--run", type=int, help="one crawl run (crawl_runs.id) instead of each outlet's last")
+    health.set_defaults(handler=_command_health)
+
+    probe = commands.add_parser("probe", help="fetch a homepage, detect its CMS family, try its feeds and list "
+                                              "pages, extract two articles, print a registry row")
+    probe.add_argument("url", help="the outlet's homepage")
+    probe.add_argument("--key", help="the registry key (default: from the host name)")
+    probe.add_argument("--name", help="the outlet's name (default: from the page)")
+    probe.add_argument("--region", help="the region (default: guessed from the page's address)")
+    probe.add_argument("--timeout", type=float, default=20.0, help="seconds per request")
+    probe.set_defaults(handler=_command_probe)
     return parser
 
 

@@ -104,6 +104,7 @@ class ValidateArticlePipeline(ArticleStep):
     def step(self, item: ArticleItem) -> ArticleItem:
         if not item.title.strip():
             self.reject(item, "no title found")
+        self.state.count(item.site, "validated")
         if not item.published_at:
             self.state.count(item.site, "without_date")
         if not item.authors:

@@ -28,8 +28,10 @@ NEWS_MIN_BODY_CHARS = MIN_BODY_CHARS
 # Worker processes for the CPU-bound steps (extraction, Kiwi): empty for one
 # per core, 0 to run them in the reactor's thread. Each loads Kiwi (~550 MB).
 NEWS_CPU_PROCESSES = ""
-# Headless Chromium for outlets flagged needs_js; Debian's package, not Playwright's download.
-NEWS_CHROMIUM_PATH = os.environ.get("NEWS_CHROMIUM_PATH", "/usr/bin/chromium")
+# Headless Chromium for outlets flagged needs_js. Empty: Playwright's own
+# browser, else chromium on the PATH (crawler/browser.py); with none of them
+# the JavaScript outlets are skipped with a note on how to install one.
+NEWS_CHROMIUM_PATH = os.environ.get("NEWS_CHROMIUM_PATH", "")
 
 # -- politeness ---------------------------------------------------------------
 
@@ -77,8 +79,8 @@ EXTENSIONS = {
 # scrapy-playwright (see NewsSpider.from_crawler), so other crawls never start
 # a browser.
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
+# The spider adds "executable_path": the browser crawler/browser.py found.
 PLAYWRIGHT_LAUNCH_OPTIONS = {
-    "executable_path": NEWS_CHROMIUM_PATH,
     "headless": True,
     "args": [
         "--no-sandbox",

@@ -87,7 +87,7 @@ def extract_article(html: bytes | str, url: str, content_type: str | None = None
     title = choose_title(root, meta, script.headline, site_name, first_texts(root, family.title_xpaths))
     subtitle = choose_subtitle(root, family, title)
     page_text = normalise_space(" ".join(VISIBLE_TEXT_XPATH(root)))
-    published, modified = find_dates(root, meta, script, family, url, page_text)
+    published, modified = find_dates(root, meta, script, family, url, page_text, title)
     family_bylines = first_texts(root, family.byline_xpaths)
     clock.lap("metadata and dates")
 
@@ -106,7 +106,7 @@ def extract_article(html: bytes | str, url: str, content_type: str | None = None
             chosen, body_source = fallback, "trafilatura"
     if chosen is None or body_length(chosen) < min_body_chars:
         raise ExtractionError(f"no article body found (at least {min_body_chars} characters)")
-    authors, emails = pick_authors(family_bylines, chosen.byline_lines, script, meta, page_text)
+    authors, emails = pick_authors(family_bylines, chosen.byline_lines, script, meta, page_text, title)
     known_captions = {image.caption for image in images}
     for caption in chosen.caption_lines:
         if caption not in known_captions:

@@ -60,6 +60,23 @@ LINE_PATTERNS: tuple[LinePattern, ...] = (
         max_length=40,
     ),
     _line(
+        # Small regional CMSs print the date bare after the byline.
+        "reporter_byline_dated",
+        "byline",
+        r"^[\[(]?\s*([가-힣A-Za-z]{1,10}\s*[=/]\s*)?[가-힣]{2,4}\s*(기자|특파원|통신원|객원기자|PD|논설위원)\s*[\])]?"
+        r"\s*[|ㅣ·/,]?\s*((입력|등록|승인|작성)\S{0,2}\s*[:：]?\s*)?(19|20)\d{2}\s*[.\-/년]\s*\d{1,2}\s*[.\-/월]\s*\d{1,2}[^가-힣]{0,20}$",
+        "홍길동 기자 | 2020-03-04 16:52:59",
+        max_length=70,
+    ),
+    _line(
+        "date_stamp_line",
+        "boilerplate",
+        r"^\s*[\[(]?\s*(19|20)\d{2}\s*[.\-/년]\s*\d{1,2}\s*[.\-/월]\s*\d{1,2}\s*일?\.?\s*(\(?\s*[월화수목금토일]\s*\)?)?"
+        r"\s*(오전|오후)?\s*(\d{1,2}\s*[:시]\s*\d{2}(\s*[:분]\s*\d{2})?\s*분?)?\s*[\])]?\s*$",
+        "2022년 05월 02일(월) 17:40",
+        max_length=40,
+    ),
+    _line(
         "reporter_photo_credit",
         "byline",
         r"^[가-힣]{2,4}\s*/\s*(사진|화면|영상)\S*",

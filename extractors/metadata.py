@@ -212,7 +212,7 @@ def choose_subtitle(root: etree._Element, family, title: str) -> str:
 
 
 def pick_authors(family_bylines: list[str], byline_lines: list[str], script, meta: dict,
-                 page_text: str) -> tuple[list[str], list[str]]:
+                 page_text: str, title: str = "") -> tuple[list[str], list[str]]:
     """(reporter names, e-mail addresses), from the most trusted source that names someone."""
     emails: list[str] = []
     for text in family_bylines + byline_lines:
@@ -228,5 +228,11 @@ def pick_authors(family_bylines: list[str], byline_lines: list[str], script, met
         names = authors_from_values([value for value in source if value and not value.startswith("http")])
         if names:
             return names, emails
-    # Last resort: the first "이름 기자" on the page, usually the byline.
+    # Last resort: the first "이름 기자" after the headline, usually the byline
+    # (names above it belong to teasers of other stories), else on the page.
+    title_at = page_text.find(title) if title else -1
+    if title_at >= 0:
+        names = reporter_names_in(page_text[title_at:title_at + REPORTER_SEARCH_CHARS])
+        if names:
+            return names[:1], emails
     return reporter_names_in(page_text[:REPORTER_SEARCH_CHARS])[:1], emails

@@ -50,13 +50,14 @@ class Crawl:
         self.registry = mirror.write_registry(workdir / "outlets.csv")
         self.runs = 0
 
-    def __call__(self, outlets: tuple[str, ...] | None = None, settings: dict | None = None, **spider_args):
+    def __call__(self, outlets: tuple[str, ...] | None = None, settings: dict | None = None,
+                 env: dict | None = None, **spider_args):
         self.runs += 1
         if outlets:
             spider_args["outlet"] = ",".join(outlets)
         log_file = self.workdir / f"crawl-{self.runs}.log"
         result = run_scrapy_crawl(self.registry, self.db_path, extra_settings=settings,
-                                  spider_args=spider_args, log_file=log_file, timeout=600)
+                                  spider_args=spider_args, log_file=log_file, timeout=600, env=env)
         log = log_file.read_text("utf-8") if log_file.exists() else ""
         assert result.returncode == 0, f"scrapy crawl failed ({result.returncode}):\n{log[-6000:]}"
         assert "Traceback" not in log, f"the crawl logged a traceback:\n{log[-6000:]}"

@@ -143,3 +143,18 @@ def test_cli_reads_stdin_and_reports_non_articles():
         input=b"<html><body><nav><a href='/'>home</a></nav></body></html>", capture_output=True, cwd=ROOT,
     )
     assert result.returncode == 2 and "no article body found" in result.stderr.decode()
+
+
+@pytest.mark.parametrize("file_name", ["r01.html", "r02.html", "r03.html", "r04.html", "r05.html"])
+def test_regional_page_gets_its_own_date_and_reporter_never_the_header_today(file_name):
+    gold, record = extract(file_name)
+    assert record.published_at and record.published_at[:16] == gold["published"][:16]
+    assert not record.published_at.startswith("2024-03-2")
+    assert record.authors == gold["authors"]
+
+
+def test_regional_pages_decode_by_their_bytes_not_their_declaration():
+    assert extract("r02.html")[1].encoding == "cp949"
+    # <meta charset=euc-kr> on UTF-8 bytes.
+    gold, record = extract("r04.html")
+    assert record.encoding == "utf-8" and gold["must_include"][0] in record.body

@@ -6,6 +6,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
+from crawler.browser import find_chromium, no_browser_message
 from crawler.crawlstate import CrawlState
 from crawler.items import PageItem
 from crawler.outlets import Outlet
@@ -22,6 +23,27 @@ PLAYWRIGHT_HANDLERS = {
     "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
     "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
 }
+
+
+def use_browser_if_needed(crawler, outlets: list[Outlet], logger) -> list[Outlet]:
+    """Route this crawl through scrapy-playwright when an outlet needs JavaScript.
+
+    Returns the JavaScript outlets to skip because no browser was found;
+    that is said once, with how to install one, instead of failing each page.
+    Settings are still open here (called from `from_crawler`, Scrapy >= 2.11).
+    """
+    javascript_outlets = [outlet for outlet in outlets if outlet.needs_js]
+    if not javascript_outlets:
+        return []
+    search = find_chromium(crawler.settings.get("NEWS_CHROMIUM_PATH", ""))
+    if search.browser is None:
+        logger.warning(no_browser_message([outlet.key for outlet in javascript_outlets], search))
+        return javascript_outlets
+    logger.info("JavaScript outlets render in %s (found via %s)", search.browser.path, search.browser.source)
+    options = {**crawler.settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS"), "executable_path": search.browser.path}
+    crawler.settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", options, priority="spider")
+    crawler.settings.set("DOWNLOAD_HANDLERS", PLAYWRIGHT_HANDLERS, priority="spider")
+    return []
 
 
 def describe_failure(failure) -> tuple[str, int | None]:
@@ -90,6 +112,7 @@ class ArticleFetchingSpider(scrapy.Spider):
         if failure.check(IgnoreRequest) and "robots.txt" in (failure.getErrorMessage() or ""):
             self.logger.info("skipped (robots.txt forbids it): %s", request.url)
             self.state.count(outlet, "robots_forbidden")
+            self.state.note_example(outlet, "robots", request.url)
             return
         reason, status = describe_failure(failure)
         if status == 404 and request.meta.get("backfill"):

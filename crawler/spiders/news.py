@@ -23,13 +23,17 @@ from scrapy.exceptions import DontCloseSpider
 
 from crawler import discovery
 from crawler.outlets import Outlet, load_outlets, select_outlets
-from crawler.spiders.base import PLAYWRIGHT_HANDLERS, ArticleFetchingSpider
+from crawler.browser import INSTALL_HINT
+from crawler.spiders.base import ArticleFetchingSpider, use_browser_if_needed
+from extractors.cms import GENERIC
 from extractors.dates import calendar_dates_in, parse_timestamp
 from extractors.urls import canonical_url
 
 
 class NewsSpider(ArticleFetchingSpider):
     name = "news"
+    # Each run stores and judges one outlet_runs row per outlet (crawler/health.py).
+    records_outlet_health = True
 
     def __init__(self, outlet: str | None = None, region: str | None = None, since: str | None = None,
                  backfill_ids: str | None = None, max_list_pages: str | None = None, *args, **kwargs):
@@ -47,6 +51,8 @@ class NewsSpider(ArticleFetchingSpider):
         self.scheduled: set[str] = set()
         self.newest_id: dict[str, int] = {}
         self.backfill_done: set[str] = set()
+        # JavaScript outlets left out because no browser was found.
+        self.skipped_outlets: list[Outlet] = []
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -60,15 +66,17 @@ class NewsSpider(ArticleFetchingSpider):
                     spider.outlets.append(outlet)
         spider.outlets_by_key = {outlet.key: outlet for outlet in spider.outlets}
         spider.max_list_pages = spider.max_list_pages_argument or crawler.settings.getint("NEWS_MAX_LIST_PAGES", 50)
-        # Settings are still open here (Scrapy >= 2.11): only crawls that include a
-        # JavaScript outlet route requests through scrapy-playwright.
-        if any(outlet.needs_js for outlet in spider.outlets):
-            crawler.settings.set("DOWNLOAD_HANDLERS", PLAYWRIGHT_HANDLERS, priority="spider")
+        # Only crawls that include a JavaScript outlet route requests through
+        # scrapy-playwright; without a browser those outlets are skipped.
+        spider.skipped_outlets = use_browser_if_needed(crawler, spider.outlets, spider.logger)
+        spider.outlets = [outlet for outlet in spider.outlets if outlet not in spider.skipped_outlets]
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
 
     async def start(self):
         self.state.register_outlets(self.outlets)
+        if self.skipped_outlets:
+            self.state.skip_outlets(self.skipped_outlets, f"needs a browser and none was found; {INSTALL_HINT}")
         self.logger.info("crawling %d outlet(s): %s", len(self.outlets), ", ".join(o.key for o in self.outlets))
         for outlet in self.outlets:
             for request in self.discovery_requests(outlet):
@@ -102,6 +110,19 @@ class NewsSpider(ArticleFetchingSpider):
         self.state.remember_page(response.url, response.meta["outlet"], kind, self.header(response, "ETag"),
                                  self.header(response, "Last-Modified"), response.status, links)
 
+    def count_links(self, outlet: Outlet, urls: list[str]) -> None:
+        """Links a discovery page gave and how many are the outlet's articles, for outlet health.
+
+        When none matches, a few of the outlet's own article-looking links
+        show what its URLs look like now.
+        """
+        matching = sum(1 for url in urls if outlet.is_article_url(url))
+        examples = []
+        if not matching:
+            own = [url for url in urls if outlet.is_own_url(url)]
+            examples = [url for url in own if GENERIC.is_article_url(url)] or own
+        self.state.note_links(outlet.key, len(urls), matching, examples)
+
     def unreadable(self, response, error: discovery.UnreadableDocument) -> None:
         kind = response.meta.get("page_kind", "page")
         self.state.record_failure(response.url, response.meta["outlet"], "discover", f"{kind}: {error}")
@@ -116,6 +137,7 @@ class NewsSpider(ArticleFetchingSpider):
                 self.unreadable(response, error)
                 return
             self.remember(response, "feed", links)
+        self.count_links(outlet, links)
         yield from self.article_requests(outlet, links)
 
     def parse_sitemap(self, response):
@@ -128,6 +150,7 @@ class NewsSpider(ArticleFetchingSpider):
         for url in nested:
             yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error,
                                  meta={"outlet": outlet.key, "page_kind": "sitemap"})
+        self.count_links(outlet, [page.url for page in pages])
         if self.since_date:
             pages = [page for page in pages if not self.older_than_since(page.changed_at)]
         for page in pages:
@@ -158,6 +181,7 @@ class NewsSpider(ArticleFetchingSpider):
                                          meta={"outlet": outlet.key, "page_kind": "feed"})
             self.remember(response, "list", links)
 
+        self.count_links(outlet, links)
         article_urls = [url for url in links if outlet.is_article_url(url)]
         unseen = [url for url in article_urls if not self.is_known(url)]
         yield from self.article_requests(outlet, article_urls)

@@ -12,7 +12,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from crawler.outlets import Outlet, load_outlets
-from crawler.spiders.base import PLAYWRIGHT_HANDLERS, ArticleFetchingSpider
+from crawler.browser import INSTALL_HINT
+from crawler.spiders.base import ArticleFetchingSpider, use_browser_if_needed
 from extractors.urls import site_host
 
 
@@ -26,6 +27,7 @@ class UrlsSpider(ArticleFetchingSpider):
         self.file = file
         self.outlets: list[Outlet] = []
         self.targets: list[tuple[Outlet, str]] = []
+        self.skipped_outlets: list[Outlet] = []
 
     def given_urls(self) -> list[str]:
         urls = [self.url] if self.url else []
@@ -57,11 +59,15 @@ class UrlsSpider(ArticleFetchingSpider):
         for outlet, _ in spider.targets:
             if outlet not in spider.outlets:
                 spider.outlets.append(outlet)
-        if any(outlet.needs_js for outlet in spider.outlets):
-            crawler.settings.set("DOWNLOAD_HANDLERS", PLAYWRIGHT_HANDLERS, priority="spider")
+        skipped = use_browser_if_needed(crawler, spider.outlets, spider.logger)
+        spider.outlets = [outlet for outlet in spider.outlets if outlet not in skipped]
+        spider.targets = [(outlet, url) for outlet, url in spider.targets if outlet not in skipped]
+        spider.skipped_outlets = skipped
         return spider
 
     async def start(self):
         self.state.register_outlets(self.outlets)
+        if self.skipped_outlets:
+            self.state.skip_outlets(self.skipped_outlets, f"needs a browser and none was found; {INSTALL_HINT}")
         for outlet, url in self.targets:
             yield self.article_request(outlet, url, unconditional=True)

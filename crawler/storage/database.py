@@ -1,9 +1,11 @@
 """The SQLite database is the product's interface: this module defines and writes it.
 
 Tables: sites, articles (columns from crawler/storage/schema.py),
-article_versions, articles_fts, crawl_runs, failures, pages_seen, the story
-index (story_*, crawler/storage/stories.py), the facts (entities, mentions,
-agreements, agreement_parties: crawler/storage/facts.py), and the view `stories`. Table descriptions for users are in
+article_versions, articles_fts, crawl_runs, outlet_runs (per run and
+outlet, from crawler/health.py), failures, pages_seen, the story index
+(story_*, crawler/storage/stories.py), the facts (entities, mentions,
+agreements, agreement_parties: crawler/storage/facts.py), and the view
+`stories`. Table descriptions for users are in
 datasets/datasette/metadata.yml.
 
 No Scrapy import: the pipelines, the crawl state, the tools and the tests
@@ -20,8 +22,9 @@ from typing import Iterable
 
 import sqlite_utils
 
+from crawler.health import HealthThresholds, OutletHistory, OutletRun, window_before
 from crawler.storage.facts import ensure_facts_schema, replace_facts
-from crawler.storage.schema import ARTICLE_COLUMNS, JSON_COLUMNS
+from crawler.storage.schema import ARTICLE_COLUMNS, JSON_COLUMNS, OUTLET_RUN_COLUMNS
 from crawler.storage.stories import StoryIndex
 from extractors import tokenize
 from extractors.stories import StoryFeatures
@@ -51,6 +54,7 @@ INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("articles", ("content_hash", "site")),
     ("failures", ("run_id",)),
     ("article_versions", ("article_url",)),
+    ("outlet_runs", ("site", "run_id")),
 )
 FAILURE_REASON_MAX_CHARS = 1000
 
@@ -104,6 +108,10 @@ class NewsDatabase:
              "duration_seconds": float, "pages_fetched": int, "articles_new": int, "articles_updated": int,
              "articles_unchanged": int, "failures": int, "per_outlet": str, "arguments": str},
             pk="id", if_not_exists=True,
+        )
+        db["outlet_runs"].create(
+            OUTLET_RUN_COLUMNS, pk=("run_id", "site"),
+            foreign_keys=[("run_id", "crawl_runs", "id"), ("site", "sites", "key")], if_not_exists=True,
         )
         db["failures"].create(
             {"id": int, "run_id": int, "url": str, "site": str, "stage": str, "reason": str,
@@ -164,6 +172,37 @@ class NewsDatabase:
             "run_id": run_id, "url": url, "site": site, "stage": stage,
             "reason": reason[:FAILURE_REASON_MAX_CHARS], "http_status": http_status, "recorded_at": utc_now(),
         })
+
+    # -- outlet health ----------------------------------------------------------
+
+    def save_outlet_run(self, run: OutletRun) -> None:
+        self.db["outlet_runs"].upsert(run.row(), pk=("run_id", "site"))
+
+    def outlet_history(self, site: str, run_id: int, limits: HealthThresholds) -> OutletHistory:
+        """The outlet's runs before `run_id`, as the health rules need them (indexed by site, run_id)."""
+        rows = self.db.execute(
+            "select * from outlet_runs where site = ? and run_id < ? order by run_id desc limit ?",
+            [site, run_id, max(limits.failing_runs, limits.quiet_runs)])
+        names = [column[0] for column in rows.description]
+        history = OutletHistory(previous=[OutletRun.from_row(dict(zip(names, row))) for row in rows.fetchall()])
+        history.last_new_at = self.db.execute(
+            "select max(finished_at) from outlet_runs where site = ? and run_id < ? and articles_new > 0",
+            [site, run_id]).fetchone()[0]
+        if history.last_new_at:
+            history.days_with_new = self.db.execute(
+                "select count(distinct substr(finished_at, 1, 10)) from outlet_runs"
+                " where site = ? and articles_new > 0 and finished_at >= ? and finished_at <= ?",
+                [site, window_before(history.last_new_at, limits), history.last_new_at]).fetchone()[0]
+        return history
+
+    def outlet_health(self, run_id: int | None = None) -> list[dict]:
+        """Each outlet's latest outlet_runs row (or every row of one run), with its name and homepage."""
+        where = "outlet_runs.run_id = ?" if run_id is not None else (
+            "outlet_runs.run_id = (select max(run_id) from outlet_runs latest where latest.site = outlet_runs.site)")
+        return list(self.db.query(
+            "select outlet_runs.*, sites.name, sites.homepage from outlet_runs"
+            f" left join sites on sites.key = outlet_runs.site where {where} order by outlet_runs.site",
+            [run_id] if run_id is not None else []))
 
     # -- conditional GET state -----------------------------------------------
 

@@ -11,6 +11,8 @@ import types
 import typing
 from dataclasses import fields
 
+from crawler.health import STORED_FIELDS as OUTLET_RUN_FIELDS
+from crawler.health import OutletRun
 from crawler.items import ArticleItem
 
 # Maintained by the database, not by any crawl stage.
@@ -51,3 +53,7 @@ JSON_COLUMNS: tuple[str, ...] = tuple(
     f.name for f in _stored_fields()
     if typing.get_origin(_HINTS[f.name]) is list
 )
+
+# The `outlet_runs` table: one row per crawl run and outlet, from crawler.health.OutletRun.
+_OUTLET_RUN_HINTS = typing.get_type_hints(OutletRun)
+OUTLET_RUN_COLUMNS: dict[str, type] = {name: _storage_type(_OUTLET_RUN_HINTS[name]) for name in OUTLET_RUN_FIELDS}

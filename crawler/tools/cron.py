@@ -7,8 +7,12 @@
 - An exclusive flock on the lock file: a run that finds the previous one still
   going logs that and exits 75 (EX_TEMPFAIL) without crawling.
 - Everything goes to a rotating log file (10 MB x 5).
-- Exit status: 0 when the run finished, even if some outlets were down (their
-  failures are in the `failures` table and the run's per-outlet counts);
+- When an outlet's health is flagged (crawler/health.py: its URLs or template
+  changed, robots.txt forbids us, it keeps failing or stopped publishing), the
+  summary goes to stderr, so that cron mails it the day it happens.
+- Exit status: 0 when the run finished, even if some outlets were down or
+  flagged (their failures are in the `failures` table, their health in
+  `outlet_runs`);
   1 when the run failed as a whole; Scrapy's own code if it crashed.
 """
 from __future__ import annotations
@@ -93,7 +97,24 @@ def crawl(args, extra: list[str]) -> int:
     status, row = outcome
     logger.info("run %s %s: %s new, %s updated, %s failures in %s s", row["id"], status, row["articles_new"],
                 row["articles_updated"], row["failures"], row["duration_seconds"])
+    report_flagged_outlets(args.db, row["id"])
     return 0 if status == "finished" else 1
+
+
+def report_flagged_outlets(db_path: Path, run_id: int) -> None:
+    """The same summary as `python -m crawler.outlets health`, on stderr, only when an outlet is flagged."""
+    from crawler.health import OK, format_report
+    from crawler.storage import NewsDatabase
+
+    database = NewsDatabase(db_path)
+    try:
+        rows = database.outlet_health(run_id)
+    finally:
+        database.close()
+    if any(row["health"] != OK for row in rows):
+        report = format_report(rows, f"Outlet health after run {run_id} ({db_path}):")
+        logger.warning("%s", report)
+        print(report, file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,6 +8,7 @@ Serves `datasets/mirror/` on 127.0.0.1 (free ports), runs the real
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import subprocess
 import sys
@@ -16,15 +17,18 @@ import time
 from pathlib import Path
 
 from crawler import REPO_ROOT
-
+from crawler.health import OK, format_report
+from crawler.storage import NewsDatabase
 from crawler.tools.mirror import DEFAULT_MIRROR_DIR, MirrorServer
-
-
 
 def run_scrapy_crawl(registry: Path, db_path: Path, extra_settings: dict | None = None,
                      spider_args: dict | None = None, log_file: Path | None = None,
-                     timeout: float = 900) -> subprocess.CompletedProcess:
-    """`scrapy crawl news` in a subprocess, with the project's settings."""
+                     timeout: float = 900, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`scrapy crawl news` in a subprocess, with the project's settings.
+
+    `env` replaces variables of this process's environment for the crawl
+    (the tests use it to hide every browser).
+    """
     settings = {
         "OUTLETS_FILE": str(registry),
         "NEWS_DB": str(db_path),
@@ -44,7 +48,8 @@ def run_scrapy_crawl(registry: Path, db_path: Path, extra_settings: dict | None 
         command += ["-a", f"{name}={value}"]
     if log_file:
         command += ["--logfile", str(log_file)]
-    return subprocess.run(command, cwd=REPO_ROOT, capture_output=log_file is None, text=True, timeout=timeout)
+    return subprocess.run(command, cwd=REPO_ROOT, capture_output=log_file is None, text=True, timeout=timeout,
+                          env={**os.environ, **env} if env else None)
 
 
 def summarise(db_path: Path) -> str:
@@ -76,7 +81,21 @@ def summarise(db_path: Path) -> str:
             for row in failures:
                 lines.append(f"  {row['site']:<18} {row['stage']:<8} {row['reason'][:70]}  {row['url']}")
     connection.close()
+    if run is not None:
+        lines.extend(health_lines(db_path, run["id"]))
     return "\n".join(lines)
+
+
+def health_lines(db_path: Path, run_id: int) -> list[str]:
+    """Skipped and flagged outlets of the run, as `python -m crawler.outlets health` prints them."""
+    database = NewsDatabase(db_path)
+    try:
+        rows = database.outlet_health(run_id)
+    finally:
+        database.close()
+    if not any(row["health"] != OK for row in rows):
+        return []
+    return format_report(rows, "Outlet health (python -m crawler.outlets health):").splitlines()
 
 
 def main(argv: list[str] | None = None) -> int:

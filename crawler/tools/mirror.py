@@ -19,6 +19,7 @@ import logging
 import random
 import re
 import signal
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -50,6 +51,9 @@ CONTENT_TYPES = {
     ".gif": "image/gif",
     ".svg": "image/svg+xml",
 }
+# A client that hangs up (a timeout, a size limit, Scrapy closing a kept-alive
+# connection) is expected, not an error of the mirror.
+CLIENT_HANGUPS = (ConnectionResetError, BrokenPipeError, ConnectionAbortedError, TimeoutError)
 TEXT_TYPES = ("text/", "application/xml", "application/json", "application/javascript", "application/rss+xml", "image/svg+xml")
 
 
@@ -111,12 +115,31 @@ class MirrorSite:
         return base
 
 
-class MirrorServer:
-    """All mirror sites, each on its own ThreadingHTTPServer."""
+class QuietHTTPServer(ThreadingHTTPServer):
+    """A site's server that reports hang-ups only when asked (`verbose`).
 
-    def __init__(self, mirror_dir: Path = DEFAULT_MIRROR_DIR, host: str = "127.0.0.1", base_port: int = 0):
+    The standard server prints a traceback to stderr for every client that
+    resets its connection, which buried `make bench`'s tables.
+    """
+
+    verbose = False
+
+    def handle_error(self, request, client_address) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, CLIENT_HANGUPS):
+            logger.log(logging.INFO if self.verbose else logging.DEBUG, "client %s hung up: %r", client_address, error)
+            return
+        logger.warning("mirror request from %s failed", client_address, exc_info=True)
+
+
+class MirrorServer:
+    """All mirror sites, each on its own QuietHTTPServer; `verbose` logs every request and hang-up."""
+
+    def __init__(self, mirror_dir: Path = DEFAULT_MIRROR_DIR, host: str = "127.0.0.1", base_port: int = 0,
+                 verbose: bool = False):
         self.mirror_dir = Path(mirror_dir)
         self.host = host
+        self.verbose = verbose
         # 0: free ports chosen by the OS (tests). A base port gives every site a
         # stable address (base, base+1, ...) so a demo database keeps its URLs
         # across runs; a busy port falls back to a free one.
@@ -127,7 +150,7 @@ class MirrorServer:
         self.sites = {
             root.name: MirrorSite.load(root) for root in sorted(sites_dir.iterdir()) if root.is_dir()
         }
-        self._servers: list[ThreadingHTTPServer] = []
+        self._servers: list[QuietHTTPServer] = []
         self._threads: list[threading.Thread] = []
         self.request_log: list[tuple[str, str, int]] = []
         self._log_lock = threading.Lock()
@@ -137,6 +160,7 @@ class MirrorServer:
             handler = type(f"Handler_{site.key}", (MirrorRequestHandler,), {"site": site, "server_group": self})
             server = self.bind(handler, self.base_port + index if self.base_port else 0)
             server.daemon_threads = True
+            server.verbose = self.verbose
             site.port = server.server_address[1]
             thread = threading.Thread(target=server.serve_forever, name=f"mirror-{site.key}", daemon=True)
             thread.start()
@@ -144,14 +168,14 @@ class MirrorServer:
             self._threads.append(thread)
         return self
 
-    def bind(self, handler, port: int) -> ThreadingHTTPServer:
+    def bind(self, handler, port: int) -> QuietHTTPServer:
         try:
-            return ThreadingHTTPServer((self.host, port), handler)
+            return QuietHTTPServer((self.host, port), handler)
         except OSError:
             if not port:
                 raise
             logger.warning("port %s is busy; serving on a free port instead", port)
-            return ThreadingHTTPServer((self.host, 0), handler)
+            return QuietHTTPServer((self.host, 0), handler)
 
     def stop(self) -> None:
         for server in self._servers:
@@ -195,7 +219,8 @@ class MirrorRequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - signature from the base class
-        logger.debug("%s %s", self.site.key, format % args)
+        level = logging.INFO if self.server_group.verbose else logging.DEBUG
+        logger.log(level, "%s %s", self.site.key, format % args)
 
     def do_HEAD(self) -> None:
         self.handle_target(send_body=False)
@@ -216,7 +241,7 @@ class MirrorRequestHandler(BaseHTTPRequestHandler):
                 return
             content_type = (route or {}).get("content_type") or self.site.content_type_for(file_path)
             self.serve_file(file_path, content_type, send_body)
-        except (BrokenPipeError, ConnectionResetError):
+        except CLIENT_HANGUPS:
             pass  # the client gave up (timeouts, size limits): expected in failure tests
         finally:
             self.server_group.log_request(self.site.key, target, getattr(self, "_status", 0))
@@ -314,10 +339,11 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--mirror-dir", type=Path, default=DEFAULT_MIRROR_DIR)
     serve.add_argument("--registry-out", type=Path, help="write the outlet registry with live addresses here")
     serve.add_argument("--base-port", type=int, default=0, help="serve sites on this port and the next ones")
+    serve.add_argument("--verbose", action="store_true", help="log every request and every client hang-up")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
-    server = MirrorServer(args.mirror_dir, base_port=args.base_port).start()
+    server = MirrorServer(args.mirror_dir, base_port=args.base_port, verbose=args.verbose).start()
     for site in server.sites.values():
         print(f"{site.key}: {site.base_url}/", flush=True)
     if args.registry_out:

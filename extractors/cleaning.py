@@ -147,6 +147,15 @@ def normalise_space(text: str) -> str:
     return SPACES.sub(" ", text or "").strip()
 
 
+# Text a reader sees: never the code of a <script> or <style> inside a heading or byline.
+ELEMENT_VISIBLE_TEXT_XPATH = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style)]")
+
+
+def visible_text(element: etree._Element) -> str:
+    """The element's normalised text without the code of scripts and styles inside it."""
+    return normalise_space("".join(ELEMENT_VISIBLE_TEXT_XPATH(element)))
+
+
 def element_lines(container: etree._Element) -> list[str]:
     """The container's text split at block boundaries and `<br>`s."""
     lines: list[str] = []
@@ -193,7 +202,7 @@ def first_texts(root: etree._Element, xpaths: tuple[str, ...]) -> list[str]:
     texts = []
     for xpath in compile_all(xpaths):
         for element in xpath(root):
-            text = normalise_space(element if isinstance(element, str) else element.text_content())
+            text = normalise_space(element) if isinstance(element, str) else visible_text(element)
             if text:
                 texts.append(text)
     return texts

@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from extractors.boilerplate import EMAIL, NODE_PATTERNS
-from extractors.cleaning import class_and_id, first_texts, normalise_space
+from extractors.cleaning import class_and_id, first_texts, normalise_space, visible_text
 from extractors.record import Image
 
 META_XPATH = etree.XPath("//meta[@content]")
@@ -72,7 +72,7 @@ def strip_site_name(title: str, site_name: str) -> str:
 def visible_headings(root: etree._Element) -> list[str]:
     headings = []
     for element in HEADING_XPATH(root):
-        text = normalise_space(element.text_content())
+        text = visible_text(element)
         if 5 <= len(text) <= 250:
             headings.append(text)
     return headings

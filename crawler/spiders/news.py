@@ -158,7 +158,7 @@ class NewsSpider(ArticleFetchingSpider):
                                          meta={"outlet": outlet.key, "page_kind": "feed"})
             self.remember(response, "list", links)
 
-        article_urls = [url for url in links if outlet.is_article_url(url)]
+        article_urls = [canonical_url(url, outlet.homepage) for url in links if outlet.is_article_url(url)]
         unseen = [url for url in article_urls if not self.is_known(url)]
         yield from self.article_requests(outlet, article_urls)
 
@@ -197,10 +197,12 @@ class NewsSpider(ArticleFetchingSpider):
     def article_request_if_new(self, outlet: Outlet, url: str, changed_at: str = ""):
         if not outlet.is_article_url(url):
             return None
-        key = canonical_url(url)
-        if key in self.scheduled:
+        # One article, one URL: tracking parameters, fragments, query order and
+        # www./m./http(s) variants are scheduled, requested and stored as one.
+        url = canonical_url(url, outlet.homepage)
+        if url in self.scheduled:
             return None
-        self.scheduled.add(key)
+        self.scheduled.add(url)
         article_id = outlet.family.article_id(url)
         if article_id is not None:
             self.newest_id[outlet.key] = max(self.newest_id.get(outlet.key, 0), article_id)

@@ -19,9 +19,10 @@ from crawler.crawlstate import CrawlState
 from crawler.items import ArticleItem, PageItem
 from crawler.processing import Duplicate
 from extractors import MIN_BODY_CHARS, extract_article
+from extractors.analysis import get_kiwi
 from extractors.cms import get_family
 from extractors.record import ExtractionError
-from extractors.urls import same_site
+from extractors.urls import canonical_url, same_site
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ class ExtractArticlePipeline(ArticleStep):
         # Trust a canonical link only when it stays on the same site: some CMSs
         # point every syndicated copy at the original outlet.
         canonical = record.canonical_url if same_site(record.canonical_url, item.url) else item.url
-        fields.update(url=canonical, images=record.images)
+        fields.update(url=canonical_url(canonical), images=record.images)
         return ArticleItem(**fields, fetched_url=item.url, site=item.outlet, fetched_at=item.fetched_at,
                            etag=item.etag, last_modified=item.last_modified,
                            requested_url=item.requested_url or item.url)
@@ -128,6 +129,12 @@ class AnalyseArticlePipeline(ArticleStep):
     """Kiwi over a new or changed text: its search terms and its story fingerprint."""
 
     stage = "analyse"
+
+    def open_spider(self, spider=None):
+        # Load Kiwi (1.5 s, longer on a busy machine) before the first response
+        # arrives: loading it mid-crawl blocks the reactor, and downloads in
+        # flight then time out.
+        get_kiwi()
 
     def step(self, item: ArticleItem) -> ArticleItem:
         return self.state.processor.analyse(item)

@@ -25,6 +25,10 @@ NEWS_MAX_LIST_PAGES = 50
 # Bodies shorter than this are recorded as failures, not stored; the
 # extractor's own minimum unless overridden.
 NEWS_MIN_BODY_CHARS = MIN_BODY_CHARS
+# The lock that lets one crawl at a time write NEWS_DB; empty means `<NEWS_DB>.lock`.
+NEWS_DB_LOCK = ""
+# How often a running crawl saves its counters on its crawl_runs row, so a killed run keeps them.
+NEWS_RUN_CHECKPOINT_SECONDS = 30
 # Headless Chromium for outlets flagged needs_js; Debian's package, not Playwright's download.
 NEWS_CHROMIUM_PATH = os.environ.get("NEWS_CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -54,6 +58,8 @@ REDIRECT_MAX_TIMES = 5
 DOWNLOADER_MIDDLEWARES = {
     # Before HttpCompression/Redirect (lower numbers see the request first).
     "crawler.middlewares.ConditionalRequestMiddleware": 580,
+    # After RedirectMiddleware (600): sees a 3xx before it is followed.
+    "crawler.middlewares.RedirectSafetyMiddleware": 650,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractArticlePipeline": 100,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -17,14 +16,18 @@ from pathlib import Path
 
 from crawler import REPO_ROOT
 
+from crawler.tools.measure import MeasuredRun, run_measured
 from crawler.tools.mirror import DEFAULT_MIRROR_DIR, MirrorServer
 
 
 
 def run_scrapy_crawl(registry: Path, db_path: Path, extra_settings: dict | None = None,
                      spider_args: dict | None = None, log_file: Path | None = None,
-                     timeout: float = 900) -> subprocess.CompletedProcess:
-    """`scrapy crawl news` in a subprocess, with the project's settings."""
+                     timeout: float = 900) -> MeasuredRun:
+    """`scrapy crawl news` in a subprocess, with the project's settings; its exit code and peak memory.
+
+    The crawl logs to `log_file`, or to this process's stderr.
+    """
     settings = {
         "OUTLETS_FILE": str(registry),
         "NEWS_DB": str(db_path),
@@ -44,7 +47,7 @@ def run_scrapy_crawl(registry: Path, db_path: Path, extra_settings: dict | None 
         command += ["-a", f"{name}={value}"]
     if log_file:
         command += ["--logfile", str(log_file)]
-    return subprocess.run(command, cwd=REPO_ROOT, capture_output=log_file is None, text=True, timeout=timeout)
+    return run_measured(command, timeout=timeout, cwd=REPO_ROOT)
 
 
 def summarise(db_path: Path) -> str:

@@ -66,6 +66,9 @@ class CrawlState:
         self.outlet_keys: list[str] = []
         self.checkpoint_seconds = crawler.settings.getfloat("NEWS_RUN_CHECKPOINT_SECONDS", 30)
         self.checkpoints: task.LoopingCall | None = None
+        # Whether the last run did not finish: its discovery may have stopped
+        # half-way, so this one must not trust "nothing new here" (see NewsSpider).
+        self.resuming = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -119,6 +122,7 @@ class CrawlState:
     def spider_opened(self, spider):
         for run_id in self.database.close_interrupted_runs():
             logger.warning("crawl run %s had been left running by a process that died: marked interrupted", run_id)
+        self.resuming = self.database.last_run_status() not in (None, "finished")
         for what, count in repair(self.database).items():
             logger.warning("repaired %d article(s) without a %s", count, what)
         arguments = {key: value for key, value in getattr(spider, "arguments", {}).items() if value is not None}

@@ -19,7 +19,7 @@ from crawler.crawlstate import CrawlState
 from crawler.items import ArticleItem, PageItem
 from crawler.processing import Duplicate
 from extractors import MIN_BODY_CHARS, extract_article
-from extractors.analysis import get_kiwi
+from extractors.analysis import analyse_article
 from extractors.cms import get_family
 from extractors.record import ExtractionError
 from extractors.urls import canonical_url, same_site
@@ -131,10 +131,10 @@ class AnalyseArticlePipeline(ArticleStep):
     stage = "analyse"
 
     def open_spider(self, spider=None):
-        # Load Kiwi (1.5 s, longer on a busy machine) before the first response
-        # arrives: loading it mid-crawl blocks the reactor, and downloads in
-        # flight then time out.
-        get_kiwi()
+        # Load Kiwi and run its slow first analysis (2-3 s, more on a busy
+        # machine) before the first response arrives: mid-crawl, this would
+        # block the reactor, and the downloads in flight would time out.
+        analyse_article("준비", "형태소 분석기를 미리 불러 둔다.")
 
     def step(self, item: ArticleItem) -> ArticleItem:
         return self.state.processor.analyse(item)

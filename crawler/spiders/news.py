@@ -173,8 +173,9 @@ class NewsSpider(ArticleFetchingSpider):
             if page_dates:
                 return min(page_dates) >= self.since_date
             return bool(article_urls)
-        # Incremental: a page with nothing new means the rest is known too.
-        return bool(unseen)
+        # Incremental: a page with nothing new means the rest is known too,
+        # unless the last run stopped before it had walked the rest.
+        return bool(unseen) or (self.state.resuming and bool(article_urls))
 
     def older_than_since(self, changed_at: str) -> bool:
         parsed = parse_timestamp(changed_at)

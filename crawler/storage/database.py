@@ -156,6 +156,10 @@ class NewsDatabase:
         """The counters so far, kept on the running row: a killed run keeps what it had counted."""
         self.db["crawl_runs"].update(run_id, run_counters(counts, per_outlet, duration_seconds))
 
+    def last_run_status(self) -> str | None:
+        row = self.db.execute("select status from crawl_runs order by id desc limit 1").fetchone()
+        return row[0] if row else None
+
     def close_interrupted_runs(self) -> list[int]:
         """Runs left 'running' by a process that died: marked 'interrupted', with their last counters.
 

@@ -20,14 +20,9 @@ from crawler.tools.measure import MeasuredRun, run_measured
 from crawler.tools.mirror import DEFAULT_MIRROR_DIR, MirrorServer
 
 
-
-def run_scrapy_crawl(registry: Path, db_path: Path, extra_settings: dict | None = None,
-                     spider_args: dict | None = None, log_file: Path | None = None,
-                     timeout: float = 900) -> MeasuredRun:
-    """`scrapy crawl news` in a subprocess, with the project's settings; its exit code and peak memory.
-
-    The crawl logs to `log_file`, or to this process's stderr.
-    """
+def scrapy_crawl_command(registry: Path, db_path: Path, extra_settings: dict | None = None,
+                         spider_args: dict | None = None, log_file: Path | None = None) -> list[str]:
+    """The `scrapy crawl news` command line over a local registry, with settings for loopback sites."""
     settings = {
         "OUTLETS_FILE": str(registry),
         "NEWS_DB": str(db_path),
@@ -47,6 +42,17 @@ def run_scrapy_crawl(registry: Path, db_path: Path, extra_settings: dict | None 
         command += ["-a", f"{name}={value}"]
     if log_file:
         command += ["--logfile", str(log_file)]
+    return command
+
+
+def run_scrapy_crawl(registry: Path, db_path: Path, extra_settings: dict | None = None,
+                     spider_args: dict | None = None, log_file: Path | None = None,
+                     timeout: float = 900) -> MeasuredRun:
+    """`scrapy crawl news` in a subprocess (run from the repository); its exit code and peak memory.
+
+    The crawl logs to `log_file`, or to this process's stderr.
+    """
+    command = scrapy_crawl_command(registry, db_path, extra_settings, spider_args, log_file)
     return run_measured(command, timeout=timeout, cwd=REPO_ROOT)
 
 

@@ -38,10 +38,20 @@ LINK_HEAVY_MIN_TEXT = 10
 LINK_HEAVY_DENSITY = 0.6
 
 
+# C0 control characters other than tab and line breaks: no HTML text holds them,
+# and lxml refuses to set any string that contains one (found by tests/test_fuzz.py).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def without_control_characters(text: str) -> str:
+    return CONTROL_CHARACTERS.sub(" ", text)
+
+
 def parse_html(text: str) -> etree._Element | None:
     """A tolerant lxml parse; None when there is nothing to parse."""
     if not text or not text.strip():
         return None
+    text = without_control_characters(text)
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True, encoding=None)
     try:
         root = lxml.html.document_fromstring(text, parser=parser)
@@ -58,7 +68,7 @@ def parse_fragment(html: str) -> etree._Element | None:
     if not html or not html.strip():
         return None
     try:
-        return lxml.html.fragment_fromstring(html, create_parent="div")
+        return lxml.html.fragment_fromstring(without_control_characters(html), create_parent="div")
     except (etree.ParserError, ValueError):
         return None
 

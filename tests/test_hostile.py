@@ -115,3 +115,11 @@ def test_no_request_left_the_test_hosts(hostile_crawl):
     hosts = {host.rsplit(":", 1)[0] for host, _ in hostile_crawl.requests}
     assert hosts <= set(SUITE.host_names)
     assert "DNS lookup failed" not in hostile_crawl.log
+
+
+def test_pages_seen_and_articles_hold_canonical_urls_only(hostile_crawl):
+    urls = [row["url"] for row in hostile_crawl.query("select url from pages_seen union all select url from articles")]
+    assert urls and all(url == canonical_url(url) for url in urls)
+    three_urls = SUITE.case_at("/news/articleView.html?idxno=1010")
+    seen = hostile_crawl.query("select url from pages_seen where url like '%idxno=1010%'")
+    assert [row["url"] for row in seen] == [hostile_crawl.url(three_urls)]

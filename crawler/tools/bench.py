@@ -3,8 +3,10 @@
 Figures, not assertions: tests never time anything. Prints
 1. extraction quality and speed on datasets/gold/ (and ../shared/realpages/
    when it is there), ours against vanilla trafilatura, via extractors.evaluate;
-2. crawl throughput over the offline mirror: a first and a second
-   (incremental) `scrapy crawl news`, wall time and pages per second;
+2. crawl throughput and peak memory over the offline mirror: a first and a
+   second (incremental) `scrapy crawl news` of the static sites, and a crawl
+   of the JavaScript site through Chromium; wall time, pages per second, the
+   largest process's peak and the whole process tree's (crawler/tools/measure.py);
 3. Korean index-term (Kiwi) and MinHash fingerprint speed on the stored bodies.
 """
 from __future__ import annotations
@@ -23,6 +25,11 @@ from crawler.tools.demo import run_scrapy_crawl
 from crawler.tools.mirror import DEFAULT_MIRROR_DIR, MirrorServer
 
 STATIC_SITES = "hanbit-news,jeonbuk-saenal,daegyeong-daily"
+CRAWLS = (
+    ("first crawl (static sites)", STATIC_SITES),
+    ("second crawl (incremental)", STATIC_SITES),
+    ("JavaScript site (Chromium)", "chungcheong-now"),
+)
 REALPAGES = REPO_ROOT.parent / "shared" / "realpages"
 
 
@@ -40,13 +47,13 @@ def bench_extraction() -> None:
 
 
 def bench_crawl(workdir: Path) -> Path:
-    section("Crawl throughput over the offline mirror (three static sites)")
+    section("Crawl throughput and peak memory over the offline mirror")
     db_path = workdir / "bench.db"
     with MirrorServer(DEFAULT_MIRROR_DIR) as mirror:
         registry = mirror.write_registry(workdir / "outlets.csv")
-        for label in ("first crawl", "second crawl (incremental)"):
+        for label, outlets in CRAWLS:
             started = time.monotonic()
-            result = run_scrapy_crawl(registry, db_path, spider_args={"outlet": STATIC_SITES},
+            result = run_scrapy_crawl(registry, db_path, spider_args={"outlet": outlets},
                                       log_file=workdir / "crawl.log")
             elapsed = time.monotonic() - started
             if result.returncode != 0:
@@ -63,6 +70,8 @@ def bench_crawl(workdir: Path) -> Path:
                   f"{article_pages} article pages downloaded, {not_modified} answered 304 | "
                   f"{run[1]} new, {run[2]} updated, {run[3]} failures | "
                   f"{run[0] / max(run[5], 0.001):.1f} responses/s")
+            print(f"{'':<28} peak memory: {result.peak_process_mb:.0f} MB largest process, "
+                  f"{result.peak_tree_mb:.0f} MB with all its processes")
     return db_path
 
 

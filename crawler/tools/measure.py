@@ -3,7 +3,9 @@
 `make bench` reports both for each crawl, and the hostile-input test keeps a
 bound on them. The largest process comes from the kernel (wait4's
 ru_maxrss, exact); the tree (scrapy plus Chromium's processes) is sampled
-from /proc a few times a second, so a very short peak can be missed.
+from /proc a few times a second, so a very short peak can be missed. The
+tree adds up proportional set sizes (PSS), so memory that Chromium's
+processes share is counted once, not once per process.
 """
 from __future__ import annotations
 
@@ -14,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SAMPLE_SECONDS = 0.2
-PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 MEGABYTE = 1024 * 1024
 
 
@@ -23,7 +24,7 @@ class MeasuredRun:
     returncode: int
     # Peak resident memory of the largest single process (the command or one of its children).
     peak_process_mb: float
-    # Peak of the summed resident memory of the command and all its descendants (sampled).
+    # Peak of the summed memory (PSS) of the command and all its descendants (sampled).
     peak_tree_mb: float
 
 
@@ -36,15 +37,19 @@ def _parent_of(pid: str) -> str | None:
     return stat.rsplit(")", 1)[1].split()[1]
 
 
-def _resident_bytes(pid: str) -> int:
+def _proportional_bytes(pid: str) -> int:
+    """The process's proportional set size: its resident memory, shared pages split among their users."""
     try:
-        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_BYTES
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
     except (OSError, IndexError, ValueError):
-        return 0
+        pass
+    return 0
 
 
-def tree_resident_bytes(root_pid: int) -> int:
-    """Resident memory of a process and all its descendants, now."""
+def tree_memory_bytes(root_pid: int) -> int:
+    """Memory (PSS) of a process and all its descendants, now."""
     children: dict[str, list[str]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -54,7 +59,7 @@ def tree_resident_bytes(root_pid: int) -> int:
     total, pending = 0, [str(root_pid)]
     while pending:
         pid = pending.pop()
-        total += _resident_bytes(pid)
+        total += _proportional_bytes(pid)
         pending.extend(children.get(pid, ()))
     return total
 
@@ -68,7 +73,7 @@ def run_measured(command: list[str], timeout: float | None = None, **popen_argum
     def sample() -> None:
         nonlocal peak_tree
         while not finished.wait(SAMPLE_SECONDS):
-            peak_tree = max(peak_tree, tree_resident_bytes(process.pid))
+            peak_tree = max(peak_tree, tree_memory_bytes(process.pid))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()

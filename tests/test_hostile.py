@@ -7,7 +7,6 @@ affected, memory must stay bounded, and no request may leave the test hosts.
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from crawler.tools.demo import run_scrapy_crawl
 from crawler.tools.hostile import HostileCase, HostileServer, HostileSuite
 from crawler.tools.measure import MeasuredRun
 from extractors.urls import canonical_url
+from tests.conftest import Crawl
 
 SUITE = HostileSuite.load()
 # Kiwi alone takes about 550 MB and a crawl peaks near 700 MB; a 50 MB page,
@@ -32,13 +32,8 @@ class HostileCrawl:
     run: MeasuredRun
     requests: list[tuple[str, str]]
 
-    def query(self, sql: str, params=()) -> list[sqlite3.Row]:
-        connection = sqlite3.connect(self.db_path)
-        connection.row_factory = sqlite3.Row
-        try:
-            return connection.execute(sql, params).fetchall()
-        finally:
-            connection.close()
+    # The mirror crawl's query helper: it needs only db_path.
+    query = Crawl.query
 
     def url(self, case: HostileCase) -> str:
         return self.base_url + case.path

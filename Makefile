@@ -51,4 +51,4 @@ check-outlets: install
 	$(BIN)/python -m crawler.outlets check
 
 clean:
-	rm -f $(DB) $(DB)-wal $(DB)-shm
+	rm -f $(DB) $(DB)-wal $(DB)-shm $(DB).lock

@@ -6,7 +6,8 @@
 - kill -9 at random moments (fixed seed), several times, then a full run:
   every article is stored once and searchable, the database is intact, no
   run is left 'running', and readers never see an article without its index row.
-- An exception inside a pipeline becomes a failure row.
+- An exception inside a pipeline becomes a failure row; a failure that
+  cannot be written fails the run instead of letting it say "finished".
 """
 from __future__ import annotations
 
@@ -16,9 +17,13 @@ import signal
 import sqlite3
 import subprocess
 import time
+from types import SimpleNamespace
 
 import pytest
+from scrapy.settings import Settings
+from scrapy.statscollectors import MemoryStatsCollector
 
+from crawler.crawlstate import CrawlState
 from crawler.settings import ITEM_PIPELINES
 from crawler.storage import NewsDatabase
 from crawler.storage.repair import find_incomplete, repair
@@ -183,3 +188,21 @@ def test_an_exception_inside_a_pipeline_becomes_a_failure_row(mirror, tmp_path):
     assert run["status"] == "finished"
     assert run["failures"] == 1
     assert not crawl.query("select * from articles where url = ?", [broken_url])
+
+
+def test_a_failure_that_cannot_be_written_fails_the_run(tmp_path):
+    # The real extension, stats collector, settings and database; only the crawler shell is bare.
+    crawler = SimpleNamespace(settings=Settings({"NEWS_DB": str(tmp_path / "news.db")}))
+    crawler.stats = MemoryStatsCollector(crawler)
+    state = CrawlState(crawler)
+    try:
+        assert state.status("finished", {}) == "finished"
+        # A failures table that cannot take the row (as a locked or full database would refuse it).
+        state.database.connection.execute(
+            "create trigger refuse_failures before insert on failures begin select raise(abort, 'refused'); end")
+        state.record_failure("http://test.kr/1", "test-site", "store", "UNIQUE constraint failed: articles.url")
+        assert crawler.stats.get_value("news/unrecorded_failures") == 1
+        assert state.status("finished", {}) == "failed"
+    finally:
+        state.database.close()
+        state.lock.release()

@@ -7,6 +7,7 @@ affected, memory must stay bounded, and no request may leave the test hosts.
 from __future__ import annotations
 
 import re
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 

@@ -120,15 +120,19 @@ class CrawlState:
     # -- signals -------------------------------------------------------------
 
     def spider_opened(self, spider):
+        self.recover_from_earlier_runs()
+        arguments = {key: value for key, value in getattr(spider, "arguments", {}).items() if value is not None}
+        self.run_id = self.database.start_run(spider.name, arguments)
+        self.checkpoints = task.LoopingCall(self.checkpoint)
+        self.checkpoints.start(self.checkpoint_seconds, now=False)
+
+    def recover_from_earlier_runs(self) -> None:
+        """Close the runs a dead process left open, and repair articles it left without derived rows."""
         for run_id in self.database.close_interrupted_runs():
             logger.warning("crawl run %s had been left running by a process that died: marked interrupted", run_id)
         self.resuming = self.database.last_run_status() not in (None, "finished")
         for what, count in repair(self.database).items():
             logger.warning("repaired %d article(s) without a %s", count, what)
-        arguments = {key: value for key, value in getattr(spider, "arguments", {}).items() if value is not None}
-        self.run_id = self.database.start_run(spider.name, arguments)
-        self.checkpoints = task.LoopingCall(self.checkpoint)
-        self.checkpoints.start(self.checkpoint_seconds, now=False)
 
     def checkpoint(self) -> None:
         counts, per_outlet = self.counters()
@@ -144,8 +148,9 @@ class CrawlState:
         self.record_failure(url, outlet, "pipeline", f"{type(failure.value).__name__}: {failure.getErrorMessage()}")
 
     def spider_error(self, failure, response, spider):
-        self.record_failure(response.url, response.meta.get("outlet", ""), "parse",
-                            f"{type(failure.value).__name__}: {failure.getErrorMessage()}")
+        """An exception inside a spider callback: a failure row for the page it was reading."""
+        url, outlet = (response.url, response.meta.get("outlet", "")) if response is not None else ("", "")
+        self.record_failure(url, outlet, "parse", f"{type(failure.value).__name__}: {failure.getErrorMessage()}")
 
     def response_received(self, response, request, spider):
         outlet = request.meta.get("outlet")

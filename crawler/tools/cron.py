@@ -82,20 +82,28 @@ def build_command(args, extra: list[str], lock: DatabaseLock) -> list[str]:
     return command + extra
 
 
-def forward_signals(process: subprocess.Popen) -> list[int]:
-    """Pass stop signals on to the child; returns the list the received ones are appended to."""
-    received: list[int] = []
+class SignalForwarder:
+    """Passes stop signals on to the scrapy child; installed before the child starts, so none is missed."""
 
-    def forward(signum, _frame):
-        received.append(signum)
+    def __init__(self):
+        self.process: subprocess.Popen | None = None
+        self.received: list[int] = []
+        for signum in FORWARDED_SIGNALS:
+            signal.signal(signum, self.forward)
+
+    def forward(self, signum, _frame=None) -> None:
+        self.received.append(signum)
+        if self.process is None:
+            return  # passed on as soon as the child exists
         logger.warning("received %s: passing it on to scrapy (pid %s) and waiting for it to stop",
-                       signal.Signals(signum).name, process.pid)
-        if process.poll() is None:
-            process.send_signal(signum)
+                       signal.Signals(signum).name, self.process.pid)
+        if self.process.poll() is None:
+            self.process.send_signal(signum)
 
-    for signum in FORWARDED_SIGNALS:
-        signal.signal(signum, forward)
-    return received
+    def watch(self, process: subprocess.Popen) -> None:
+        self.process = process
+        if self.received:
+            self.forward(self.received.pop())
 
 
 def crawl(args, extra: list[str], lock: DatabaseLock) -> int:
@@ -103,16 +111,18 @@ def crawl(args, extra: list[str], lock: DatabaseLock) -> int:
     command = build_command(args, extra, lock)
     logger.info("starting: %s", " ".join(command))
     fd = lock.inheritable_fd()
+    forwarder = SignalForwarder()
     process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True, errors="replace", pass_fds=(fd,), start_new_session=True,
                                env={**os.environ, LOCK_FD_ENVIRONMENT: str(fd)})
-    received = forward_signals(process)
+    forwarder.watch(process)
     for line in process.stdout:
         logger.info("%s", line.rstrip())
     code = process.wait()
-    if received:
-        logger.error("stopped by %s; scrapy exited with code %s", signal.Signals(received[0]).name, code)
-        return 128 + received[0]
+    if forwarder.received:
+        stopped_by = forwarder.received[0]
+        logger.error("stopped by %s; scrapy exited with code %s", signal.Signals(stopped_by).name, code)
+        return 128 + stopped_by
     if code != 0:
         logger.error("scrapy exited with code %s", code)
         return code

@@ -6,7 +6,9 @@ Every place that compares hosts (the registry, the spiders, the pipelines)
 calls these functions, so the rule is written once.
 
 Canonical URLs drop what does not name the article: the fragment, tracking
-and session parameters, and the order of the query (w3lib sorts it).
+and session parameters, and the order of the query (w3lib sorts it); given
+the outlet's homepage, they also take its scheme and host. The crawl also
+asks here whether an address is private (redirect rules).
 """
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= news.db
 
-.PHONY: install demo serve test crawl bench mirror check-outlets clean
+.PHONY: install demo serve test fuzz check crawl bench mirror check-outlets clean
 
 # Reinstalled whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -27,6 +27,14 @@ serve: install
 test: install
 	$(BIN)/python -m pytest -q
 
+## The long fuzz run of the extractor (3,000 examples per property; CI runs 100).
+fuzz: install
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:logging tests/test_fuzz.py
+
+## Check $(DB): SQLite's integrity check, and repair articles missing a search-index, version or story row.
+check: install
+	$(BIN)/python -m crawler.storage.repair $(DB)
+
 ## The cron entry: crawl the real outlets of datasets/outlets.csv (needs internet).
 crawl: install
 	$(BIN)/news-cron-crawl --db $(DB)
@@ -43,4 +51,4 @@ check-outlets: install
 	$(BIN)/python -m crawler.outlets check
 
 clean:
-	rm -f $(DB) $(DB)-wal $(DB)-shm
+	rm -f $(DB) $(DB)-wal $(DB)-shm $(DB).lock

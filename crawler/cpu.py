@@ -29,10 +29,10 @@ def default_processes() -> int:
 
 
 def warm_up() -> None:
-    """Load Kiwi when the worker starts, not on its first article."""
-    from extractors.analysis import get_kiwi
+    """Load Kiwi and run its slow first analysis, once per process."""
+    from extractors.analysis import analyse_article
 
-    get_kiwi()
+    analyse_article("준비", "형태소 분석기를 미리 불러 둔다.")
 
 
 class WorkerCrashed(RuntimeError):
@@ -49,8 +49,20 @@ class CpuWorkers:
         setting = crawler.settings.get("NEWS_CPU_PROCESSES")
         processes = default_processes() if setting in (None, "") else int(setting)
         workers = cls(processes)
+        crawler.signals.connect(workers.start, signal=signals.spider_opened)
         crawler.signals.connect(workers.close, signal=signals.spider_closed)
         return workers
+
+    def start(self, spider=None) -> None:
+        """Load Kiwi now, before the first response: its first analysis takes
+        2-3 s (more on a busy machine), and in the reactor's thread mid-crawl
+        it would stall the downloads in flight into timeouts."""
+        if self.processes <= 0:
+            warm_up()
+            return
+        executor = self._executor()
+        for _ in range(self.processes):
+            executor.submit(warm_up)
 
     @classmethod
     def of(cls, crawler) -> "CpuWorkers":
@@ -63,8 +75,7 @@ class CpuWorkers:
         if self.executor is None:
             # spawn: forking a process that runs a reactor and holds SQLite
             # connections would copy both into every worker.
-            self.executor = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
-                                                initializer=warm_up)
+            self.executor = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"))
             logger.info("CPU steps run in %d worker processes", self.processes)
         return self.executor
 

@@ -16,22 +16,34 @@ its small interface:
 Spiders that set `records_outlet_health` get one `outlet_runs` row per
 outlet at the end of the run, judged by the health rules.
 
-The run row is opened on `spider_opened` with the spider's arguments and
-closed on `spider_closed` with the counters and its outcome.
+The run row is opened on `spider_opened` with the spider's arguments, its
+counters are saved on it every NEWS_RUN_CHECKPOINT_SECONDS, and it is closed
+on `spider_closed` with the counters and its outcome. A run whose process
+died stays 'running' until the next crawl marks it 'interrupted'.
+
+The extension holds the database's lock (crawler/storage/lock.py) from the
+moment it opens the database until the crawl ends: one writer at a time.
+An exception that escapes a pipeline or a callback becomes a failure row;
+a failure that cannot even be written fails the run.
 """
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections import defaultdict
 from pathlib import Path
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from twisted.internet import task
 
 from crawler import health
 from crawler.processing import ArticleProcessor
 from crawler.storage import NewsDatabase, utc_now
+from crawler.storage.lock import EXIT_LOCKED, DatabaseLock, DatabaseLocked
+from crawler.storage.repair import repair
+from extractors.urls import canonical_url
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +59,13 @@ class CrawlState:
         self.stats = crawler.stats
         db_path = Path(crawler.settings.get("NEWS_DB", "news.db"))
         db_path.parent.mkdir(parents=True, exist_ok=True)
+        self.lock = DatabaseLock(db_path, crawler.settings.get("NEWS_DB_LOCK") or None)
+        try:
+            self.lock.acquire()
+        except DatabaseLocked as error:
+            # Before anything is opened: a clear line and EX_TEMPFAIL, not a traceback.
+            logger.error("%s", error)
+            raise SystemExit(EXIT_LOCKED) from None
         self.database = NewsDatabase(db_path)
         # The steps after extraction, sharing this crawl's database.
         self.processor = ArticleProcessor(self.database)
@@ -59,6 +78,11 @@ class CrawlState:
         self.examples: dict[str, dict[str, str]] = defaultdict(dict)
         self.link_examples: dict[str, list[str]] = defaultdict(list)
         self.health_thresholds = health.HealthThresholds.from_settings(crawler.settings.get)
+        self.checkpoint_seconds = crawler.settings.getfloat("NEWS_RUN_CHECKPOINT_SECONDS", 30)
+        self.checkpoints: task.LoopingCall | None = None
+        # Whether the last run did not finish: its discovery may have stopped
+        # half-way, so this one must not trust "nothing new here" (see NewsSpider).
+        self.resuming = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -66,6 +90,8 @@ class CrawlState:
         crawler.signals.connect(state.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(state.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(state.response_received, signal=signals.response_received)
+        crawler.signals.connect(state.item_error, signal=signals.item_error)
+        crawler.signals.connect(state.spider_error, signal=signals.spider_error)
         return state
 
     @classmethod
@@ -87,15 +113,19 @@ class CrawlState:
         self.count(outlet, "failures")
         self.count(outlet, f"failed_{stage}")
         self.note_example(outlet, stage, f"{reason} at {url}")
-        self.database.record_failure(self.run_id, url, outlet, stage, reason, http_status)
+        try:
+            self.database.record_failure(self.run_id, url, outlet, stage, reason, http_status)
+        except sqlite3.Error:
+            logger.exception("could not record the failure of %s; the run will be marked failed", url)
+            self.count(outlet, "unrecorded_failures")
 
     def remember_page(self, url: str, outlet: str, kind: str, etag: str | None = None,
                       last_modified: str | None = None, http_status: int = 200,
                       links: list[str] | None = None) -> None:
-        self.database.remember_page(url, outlet, kind, etag, last_modified, http_status, links)
+        self.database.remember_page(canonical_url(url), outlet, kind, etag, last_modified, http_status, links)
 
     def page_seen(self, url: str) -> dict | None:
-        return self.database.page_seen(url)
+        return self.database.page_seen(canonical_url(url))
 
     def note_example(self, outlet: str, kind: str, text: str) -> None:
         """The first example of a kind of trouble (download, extract, robots...), for the health reasons."""
@@ -129,8 +159,37 @@ class CrawlState:
     # -- signals -------------------------------------------------------------
 
     def spider_opened(self, spider):
+        self.recover_from_earlier_runs()
         arguments = {key: value for key, value in getattr(spider, "arguments", {}).items() if value is not None}
         self.run_id = self.database.start_run(spider.name, arguments)
+        self.checkpoints = task.LoopingCall(self.checkpoint)
+        self.checkpoints.start(self.checkpoint_seconds, now=False)
+
+    def recover_from_earlier_runs(self) -> None:
+        """Close the runs a dead process left open, and repair articles it left without derived rows."""
+        for run_id in self.database.close_interrupted_runs():
+            logger.warning("crawl run %s had been left running by a process that died: marked interrupted", run_id)
+        self.resuming = self.database.last_run_status() not in (None, "finished")
+        for what, count in repair(self.database).items():
+            logger.warning("repaired %d article(s) without a %s", count, what)
+
+    def checkpoint(self) -> None:
+        counts, per_outlet = self.counters()
+        try:
+            self.database.checkpoint_run(self.run_id, counts, per_outlet, time.monotonic() - self.started)
+        except sqlite3.Error as error:  # the next checkpoint or the run's end writes them again
+            logger.warning("could not save the run's counters: %s", error)
+
+    def item_error(self, item, response, spider, failure):
+        """An exception that escaped a pipeline step (ArticleStep records its own): still a failure row."""
+        url = getattr(item, "url", "") or (response.url if response is not None else "")
+        outlet = getattr(item, "site", "") or getattr(item, "outlet", "")
+        self.record_failure(url, outlet, "pipeline", f"{type(failure.value).__name__}: {failure.getErrorMessage()}")
+
+    def spider_error(self, failure, response, spider):
+        """An exception inside a spider callback: a failure row for the page it was reading."""
+        url, outlet = (response.url, response.meta.get("outlet", "")) if response is not None else ("", "")
+        self.record_failure(url, outlet, "parse", f"{type(failure.value).__name__}: {failure.getErrorMessage()}")
 
     def response_received(self, response, request, spider):
         outlet = request.meta.get("outlet")
@@ -146,7 +205,10 @@ class CrawlState:
             self.count(outlet, "article_pages_fetched")
 
     def spider_closed(self, spider, reason):
+        if self.checkpoints is not None and self.checkpoints.running:
+            self.checkpoints.stop()
         if self.run_id is None:
+            self.lock.release()
             return
         counts, per_outlet = self.counters()
         # Only a complete run says something about an outlet; a killed one would look quiet.
@@ -156,6 +218,7 @@ class CrawlState:
         self.database.finish_run(self.run_id, status, counts, per_outlet, time.monotonic() - self.started)
         logger.info("crawl run %s %s: %s", self.run_id, status, counts)
         self.database.close()
+        self.lock.release()
 
     # -- the outcome ---------------------------------------------------------
 
@@ -186,12 +249,15 @@ class CrawlState:
         return counts, dict(per_outlet)
 
     def status(self, close_reason: str, per_outlet: dict[str, dict[str, int]]) -> str:
-        """'failed' when the crawl did not finish or no outlet answered at all.
+        """'failed' when the crawl did not finish, no outlet answered at all, or a failure could not be recorded.
 
         A single outlet that is down does not fail the run: its failures are
-        recorded per outlet, and the cron wrapper keeps going.
+        recorded per outlet, and the cron wrapper keeps going. A crawl stopped
+        by a signal (Ctrl-C, SIGTERM) is 'interrupted'.
         """
-        if close_reason != "finished":
+        if close_reason == "shutdown":
+            return "interrupted"
+        if close_reason != "finished" or self.stats.get_value(f"{RUN_STAT_PREFIX}unrecorded_failures"):
             return "failed"
         if self.outlet_keys and not any(per_outlet.get(key, {}).get("responses") for key in self.outlet_keys):
             return "failed"

@@ -23,7 +23,7 @@ from crawler.processing import Duplicate, analyse_text, analysis_arguments, appl
 from extractors import MIN_BODY_CHARS, extract_article
 from extractors.cms import get_family
 from extractors.record import ExtractionError
-from extractors.urls import same_site
+from extractors.urls import canonical_url, same_site
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ class ExtractArticlePipeline(ArticleStep):
         # Trust a canonical link only when it stays on the same site: some CMSs
         # point every syndicated copy at the original outlet.
         canonical = record.canonical_url if same_site(record.canonical_url, item.url) else item.url
-        fields.update(url=canonical, images=record.images)
+        fields.update(url=canonical_url(canonical), images=record.images)
         return ArticleItem(**fields, fetched_url=item.url, site=item.outlet, fetched_at=item.fetched_at,
                            etag=item.etag, last_modified=item.last_modified,
                            requested_url=item.requested_url or item.url)

@@ -42,7 +42,7 @@ def analyse_text(title: str, text: str, published_at: str | None, authors: tuple
 
 
 def analysis_arguments(item: ArticleItem) -> tuple:
-    return item.title, facts_text(item), item.published_at, tuple(item.authors)
+    return item.title, facts_text(item.subtitle, item.body), item.published_at, tuple(item.authors)
 
 
 def needs_analysis(item: ArticleItem) -> bool:

@@ -32,6 +32,10 @@ NEWS_CPU_PROCESSES = ""
 # browser, else chromium on the PATH (crawler/browser.py); with none of them
 # the JavaScript outlets are skipped with a note on how to install one.
 NEWS_CHROMIUM_PATH = os.environ.get("NEWS_CHROMIUM_PATH", "")
+# The lock that lets one crawl at a time write NEWS_DB; empty means `<NEWS_DB>.lock`.
+NEWS_DB_LOCK = ""
+# How often a running crawl saves its counters on its crawl_runs row, so a killed run keeps them.
+NEWS_RUN_CHECKPOINT_SECONDS = 30
 
 # -- politeness ---------------------------------------------------------------
 
@@ -59,6 +63,8 @@ REDIRECT_MAX_TIMES = 5
 DOWNLOADER_MIDDLEWARES = {
     # Before HttpCompression/Redirect (lower numbers see the request first).
     "crawler.middlewares.ConditionalRequestMiddleware": 580,
+    # After RedirectMiddleware (600): sees a 3xx before it is followed.
+    "crawler.middlewares.RedirectSafetyMiddleware": 650,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractArticlePipeline": 100,

@@ -132,15 +132,15 @@ def extract_article(html: bytes | str, url: str, content_type: str | None = None
         cms_family=family.name,
     )
     if facts:
-        fill_facts(record, extract_facts(record.title, facts_text(record), record.published_at, None, record.authors))
+        fill_facts(record, extract_facts(record.title, facts_text(record.subtitle, record.body), record.published_at, None, record.authors))
         clock.lap("facts")
     return record
 
 
-def facts_text(record: ArticleRecord) -> str:
-    """The text facts are read from: the subtitle (which often carries the
-    deal and its amount) as the first paragraph, then the body."""
-    return f"{record.subtitle}\n\n{record.body}" if record.subtitle else record.body
+def facts_text(subtitle: str, body: str) -> str:
+    """The text facts and stories are read from: the subtitle (which often
+    carries the deal and its amount) as the first paragraph, then the body."""
+    return f"{subtitle}\n\n{body}" if subtitle else body
 
 
 def fill_facts(record: ArticleRecord, facts: Facts) -> ArticleRecord:

@@ -38,10 +38,20 @@ LINK_HEAVY_MIN_TEXT = 10
 LINK_HEAVY_DENSITY = 0.6
 
 
+# C0 control characters other than tab and line breaks: no HTML text holds them,
+# and lxml refuses to set any string that contains one (found by tests/test_fuzz.py).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def without_control_characters(text: str) -> str:
+    return CONTROL_CHARACTERS.sub(" ", text)
+
+
 def parse_html(text: str) -> etree._Element | None:
     """A tolerant lxml parse; None when there is nothing to parse."""
     if not text or not text.strip():
         return None
+    text = without_control_characters(text)
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True, encoding=None)
     try:
         root = lxml.html.document_fromstring(text, parser=parser)
@@ -58,7 +68,7 @@ def parse_fragment(html: str) -> etree._Element | None:
     if not html or not html.strip():
         return None
     try:
-        return lxml.html.fragment_fromstring(html, create_parent="div")
+        return lxml.html.fragment_fromstring(without_control_characters(html), create_parent="div")
     except (etree.ParserError, ValueError):
         return None
 
@@ -147,6 +157,15 @@ def normalise_space(text: str) -> str:
     return SPACES.sub(" ", text or "").strip()
 
 
+# Text a reader sees: never the code of a <script> or <style> inside a heading or byline.
+ELEMENT_VISIBLE_TEXT_XPATH = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style)]")
+
+
+def visible_text(element: etree._Element) -> str:
+    """The element's normalised text without the code of scripts and styles inside it."""
+    return normalise_space("".join(ELEMENT_VISIBLE_TEXT_XPATH(element)))
+
+
 def element_lines(container: etree._Element) -> list[str]:
     """The container's text split at block boundaries and `<br>`s."""
     lines: list[str] = []
@@ -193,7 +212,7 @@ def first_texts(root: etree._Element, xpaths: tuple[str, ...]) -> list[str]:
     texts = []
     for xpath in compile_all(xpaths):
         for element in xpath(root):
-            text = normalise_space(element if isinstance(element, str) else element.text_content())
+            text = normalise_space(element) if isinstance(element, str) else visible_text(element)
             if text:
                 texts.append(text)
     return texts

@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from extractors.boilerplate import EMAIL, NODE_PATTERNS
-from extractors.cleaning import class_and_id, first_texts, normalise_space
+from extractors.cleaning import class_and_id, first_texts, normalise_space, visible_text
 from extractors.record import Image
 
 META_XPATH = etree.XPath("//meta[@content]")
@@ -72,7 +72,7 @@ def strip_site_name(title: str, site_name: str) -> str:
 def visible_headings(root: etree._Element) -> list[str]:
     headings = []
     for element in HEADING_XPATH(root):
-        text = normalise_space(element.text_content())
+        text = visible_text(element)
         if 5 <= len(text) <= 250:
             headings.append(text)
     return headings
@@ -131,12 +131,19 @@ def reporter_names_in(text: str) -> list[str]:
     return [match.group(1) for match in REPORTER_NAME.finditer(text)]
 
 
+def absolute_url(base_url: str, href: str) -> str:
+    """`href` resolved against the page's URL; "" for a link no URL parser accepts (e.g. `http://[x`)."""
+    try:
+        return urljoin(base_url, href.strip())
+    except ValueError:
+        return ""
+
+
 def canonical_url(root: etree._Element, meta: dict, url: str) -> str:
-    for value in CANONICAL_XPATH(root):
-        if value and value.strip():
-            return urljoin(url, value.strip())
-    if meta.get("og:url"):
-        return urljoin(url, meta["og:url"])
+    declared = [value for value in CANONICAL_XPATH(root) if value and value.strip()] + [meta.get("og:url") or ""]
+    for value in declared:
+        if value.strip():
+            return absolute_url(url, value) or url
     return url
 
 
@@ -169,17 +176,18 @@ def collect_images(container: etree._Element | None, meta: dict, base_url: str) 
             src = image.get("src") or image.get("data-src") or image.get("data-original") or ""
             if not src or src.startswith("data:"):
                 continue
-            src = urljoin(base_url, src.strip())
+            src = absolute_url(base_url, src)
             caption = caption_for(image)
-            if src in seen_sources:
+            if not src or src in seen_sources:
                 continue
             seen_sources.add(src)
             if caption and caption in seen_captions:
                 caption = ""
             seen_captions.add(caption)
             images.append(Image(src=src, caption=caption))
-    if not images and meta.get("og:image"):
-        images.append(Image(src=urljoin(base_url, meta["og:image"])))
+    og_image = absolute_url(base_url, meta["og:image"]) if (meta.get("og:image") or "").strip() else ""
+    if not images and og_image:
+        images.append(Image(src=og_image))
     return images
 
 

@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.defer import CancelledError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
 from crawler.browser import find_chromium, no_browser_message
 from crawler.crawlstate import CrawlState
 from crawler.items import PageItem
+from crawler.middlewares import REFUSED_REDIRECT, first_url
 from crawler.outlets import Outlet
 from crawler.storage import utc_now
+from extractors.urls import canonical_url
 
 try:
     from scrapy_playwright.page import PageMethod
@@ -46,21 +49,39 @@ def use_browser_if_needed(crawler, outlets: list[Outlet], logger) -> list[Outlet
     return []
 
 
-def describe_failure(failure) -> tuple[str, int | None]:
-    """A short, human reason for a failed request, and its HTTP status if any."""
+def describe_failure(failure, max_bytes: int) -> tuple[str, int | None]:
+    """A short, human reason for a failed request, and its HTTP status if any.
+
+    `max_bytes` is the crawl's download size limit (DOWNLOAD_MAXSIZE), named
+    in the reason when a response went over it.
+    """
     error = failure.value
     if failure.check(HttpError):
-        return f"HTTP {error.response.status}", error.response.status
-    if failure.check(TimeoutError, TCPTimedOutError) or "Timeout" in type(error).__name__:
+        return http_error_reason(error.response), error.response.status
+    if failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError) or "Timeout" in type(error).__name__:
         return "timeout: the server did not answer in time", None
     if failure.check(DNSLookupError):
         return "DNS lookup failed", None
     message = failure.getErrorMessage() or type(error).__name__
+    if failure.check(IgnoreRequest) and message.startswith(REFUSED_REDIRECT):
+        return message, None
     if failure.check(IgnoreRequest) and "redirect" in message.lower():
         return f"redirect loop or too many redirects ({message})", None
-    if "max size" in message.lower() or "maxsize" in message.lower():
-        return f"response too large ({message})", None
+    too_large = "max size" in message.lower() or "maxsize" in message.lower()
+    # Scrapy cancels a download that goes over DOWNLOAD_MAXSIZE without a
+    # Content-Length, and says only that it was cancelled.
+    if too_large or failure.check(DownloadCancelledError, CancelledError):
+        after = " after decompression" if "decompress" in message.lower() else ""
+        return f"response too large{after} ({max_bytes // (1024 * 1024)} MB limit)", None
     return f"{type(error).__name__}: {message}", None
+
+
+def http_error_reason(response) -> str:
+    reason = f"HTTP {response.status}"
+    retry_after = response.headers.get("Retry-After")
+    if retry_after:
+        reason += f" (Retry-After: {retry_after.decode('latin-1')[:40]})"
+    return reason
 
 
 class ArticleFetchingSpider(scrapy.Spider):
@@ -76,6 +97,8 @@ class ArticleFetchingSpider(scrapy.Spider):
         return CrawlState.of(self.crawler)
 
     def article_request(self, outlet: Outlet, url: str, **meta) -> scrapy.Request:
+        """A request for an article, under its canonical URL (one URL, one download, one row)."""
+        url = canonical_url(url, outlet.homepage)
         request_meta = {"outlet": outlet.key, "cms": outlet.cms, "page_kind": "article", **meta}
         if outlet.needs_js:
             request_meta["playwright"] = True
@@ -89,7 +112,11 @@ class ArticleFetchingSpider(scrapy.Spider):
 
     def parse_article(self, response):
         outlet = response.meta["outlet"]
-        requested_url = (response.meta.get("redirect_urls") or [response.request.url])[0]
+        requested_url = first_url(response.request)
+        if response.url != requested_url and not self.owns(outlet, response.url):
+            self.state.record_failure(requested_url, outlet, "download",
+                                      f"article: redirected to another site ({response.url})")
+            return
         if response.status == 304:
             self.state.remember_page(requested_url, outlet, "article", self.header(response, "ETag"),
                                      self.header(response, "Last-Modified"), 304)
@@ -114,13 +141,18 @@ class ArticleFetchingSpider(scrapy.Spider):
             self.state.count(outlet, "robots_forbidden")
             self.state.note_example(outlet, "robots", request.url)
             return
-        reason, status = describe_failure(failure)
+        reason, status = describe_failure(failure, self.settings.getint("DOWNLOAD_MAXSIZE"))
         if status == 404 and request.meta.get("backfill"):
             # Walking ids back meets unpublished and deleted ids: expected, not a failure.
             self.state.count(outlet, "backfill_missing")
             return
-        self.state.record_failure(request.url, outlet, "download",
+        self.state.record_failure(first_url(request), outlet, "download",
                                   f"{request.meta.get('page_kind', 'page')}: {reason}", status)
+
+    def owns(self, outlet_key: str, url: str) -> bool:
+        """Whether `url` is on one of the outlet's hosts (the registry's homepage and article_hosts)."""
+        outlet = next((o for o in getattr(self, "outlets", ()) if o.key == outlet_key), None)
+        return outlet is None or outlet.is_own_url(url)
 
     @staticmethod
     def header(response, name: str) -> str:

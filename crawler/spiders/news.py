@@ -182,7 +182,7 @@ class NewsSpider(ArticleFetchingSpider):
             self.remember(response, "list", links)
 
         self.count_links(outlet, links)
-        article_urls = [url for url in links if outlet.is_article_url(url)]
+        article_urls = [canonical_url(url, outlet.homepage) for url in links if outlet.is_article_url(url)]
         unseen = [url for url in article_urls if not self.is_known(url)]
         yield from self.article_requests(outlet, article_urls)
 
@@ -197,8 +197,9 @@ class NewsSpider(ArticleFetchingSpider):
             if page_dates:
                 return min(page_dates) >= self.since_date
             return bool(article_urls)
-        # Incremental: a page with nothing new means the rest is known too.
-        return bool(unseen)
+        # Incremental: a page with nothing new means the rest is known too,
+        # unless the last run stopped before it had walked the rest.
+        return bool(unseen) or (self.state.resuming and bool(article_urls))
 
     def older_than_since(self, changed_at: str) -> bool:
         parsed = parse_timestamp(changed_at)
@@ -221,10 +222,12 @@ class NewsSpider(ArticleFetchingSpider):
     def article_request_if_new(self, outlet: Outlet, url: str, changed_at: str = ""):
         if not outlet.is_article_url(url):
             return None
-        key = canonical_url(url)
-        if key in self.scheduled:
+        # One article, one URL: tracking parameters, fragments, query order and
+        # www./m./http(s) variants are scheduled, requested and stored as one.
+        url = canonical_url(url, outlet.homepage)
+        if url in self.scheduled:
             return None
-        self.scheduled.add(key)
+        self.scheduled.add(url)
         article_id = outlet.family.article_id(url)
         if article_id is not None:
             self.newest_id[outlet.key] = max(self.newest_id.get(outlet.key, 0), article_id)

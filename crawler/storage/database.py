@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterable
 
@@ -61,6 +61,19 @@ FAILURE_REASON_MAX_CHARS = 1000
 
 def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def run_counters(counts: dict, per_outlet: dict, duration_seconds: float) -> dict:
+    """A crawl_runs row's counter columns from the crawl's counters."""
+    return {
+        "duration_seconds": round(duration_seconds, 2),
+        "pages_fetched": counts.get("responses", 0),
+        "articles_new": counts.get("new", 0),
+        "articles_updated": counts.get("updated", 0),
+        "articles_unchanged": counts.get("unchanged", 0),
+        "failures": counts.get("failures", 0),
+        "per_outlet": json.dumps(per_outlet, ensure_ascii=False, sort_keys=True),
+    }
 
 
 @dataclass
@@ -155,16 +168,30 @@ class NewsDatabase:
 
     def finish_run(self, run_id: int, status: str, counts: dict, per_outlet: dict, duration_seconds: float) -> None:
         self.db["crawl_runs"].update(run_id, {
-            "finished_at": utc_now(),
-            "status": status,
-            "duration_seconds": round(duration_seconds, 2),
-            "pages_fetched": counts.get("responses", 0),
-            "articles_new": counts.get("new", 0),
-            "articles_updated": counts.get("updated", 0),
-            "articles_unchanged": counts.get("unchanged", 0),
-            "failures": counts.get("failures", 0),
-            "per_outlet": json.dumps(per_outlet, ensure_ascii=False, sort_keys=True),
-        })
+            "finished_at": utc_now(), "status": status, **run_counters(counts, per_outlet, duration_seconds)})
+
+    def checkpoint_run(self, run_id: int, counts: dict, per_outlet: dict, duration_seconds: float) -> None:
+        """The counters so far, kept on the running row: a killed run keeps what it had counted."""
+        self.db["crawl_runs"].update(run_id, run_counters(counts, per_outlet, duration_seconds))
+
+    def last_run_status(self) -> str | None:
+        row = self.db.execute("select status from crawl_runs order by id desc limit 1").fetchone()
+        return row[0] if row else None
+
+    def close_interrupted_runs(self) -> list[int]:
+        """Runs left 'running' by a process that died: marked 'interrupted', with their last counters.
+
+        Only called by the lock holder, so no other crawl can still be
+        running. The end time is the last checkpoint (start + duration).
+        """
+        rows = self.db.execute(
+            "select id, started_at, duration_seconds from crawl_runs where status = 'running'").fetchall()
+        with self.db.conn:
+            for run_id, started_at, duration_seconds in rows:
+                ended = datetime.fromisoformat(started_at) + timedelta(seconds=duration_seconds or 0)
+                self.db.conn.execute("update crawl_runs set status = 'interrupted', finished_at = ? where id = ?",
+                                     [ended.isoformat(timespec="seconds"), run_id])
+        return [row[0] for row in rows]
 
     def record_failure(self, run_id: int | None, url: str, site: str, stage: str, reason: str,
                        http_status: int | None = None) -> None:
@@ -276,13 +303,18 @@ class NewsDatabase:
                 " values (?, ?, ?, ?, ?, ?, ?)",
                 [url, row["version"], row.get("modified_at"), now, row.get("title"), row.get("body"),
                  row["content_hash"]])
-            rowid = connection.execute("select rowid from articles where url = ?", [url]).fetchone()[0]
-            connection.execute("delete from articles_fts where rowid = ?", [rowid])
-            connection.execute("insert into articles_fts (rowid, title, body) values (?, ?, ?)",
-                               [rowid, article.get("index_title") or "", article.get("index_body") or ""])
+            self.write_search_row(url, article.get("index_title") or "", article.get("index_body") or "")
             replace_facts(connection, url, article.get("entities") or [], article.get("agreements") or [],
                           row.get("published_at"))
         return row["story_id"]
+
+    def write_search_row(self, url: str, index_title: str, index_body: str) -> None:
+        """The article's articles_fts row (Kiwi terms), replacing any; inside the caller's transaction."""
+        connection = self.db.conn
+        rowid = connection.execute("select rowid from articles where url = ?", [url]).fetchone()[0]
+        connection.execute("delete from articles_fts where rowid = ?", [rowid])
+        connection.execute("insert into articles_fts (rowid, title, body) values (?, ?, ?)",
+                           [rowid, index_title, index_body])
 
     def touch_article(self, url: str, etag: str | None, last_modified: str | None) -> None:
         """A re-fetch that found the same text: only the fetch time and validators change."""

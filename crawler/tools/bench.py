@@ -8,7 +8,8 @@ Figures, not assertions: tests never time anything. Prints, from one run:
 3. end to end: articles per second through the real item pipelines in a real
    `scrapy crawl` of a loopback site, with the CPU steps in the reactor's
    thread (one core) and in worker processes (both cores), with peak memory;
-4. incremental crawl of the offline mirror: a first and a second run;
+4. crawls of the offline mirror: a first and a second (incremental) run of the
+   static sites and the JavaScript site, with peak memory (crawler/tools/measure.py);
 5. peers: trafilatura, news-please, newspaper4k and readability on the same
    pages, in an isolated venv (crawler/tools/bench_peers.py);
 6. growth of the story index: ms per article, start-up and memory at 10k,
@@ -34,15 +35,20 @@ from pathlib import Path
 
 from crawler import DATASETS_DIR, REPO_ROOT
 from crawler.tools.demo import run_scrapy_crawl
+from crawler.tools.measure import run_measured
 from crawler.tools.mirror import DEFAULT_MIRROR_DIR, MirrorServer
 
 STATIC_SITES = "hanbit-news,jeonbuk-saenal,daegyeong-daily"
+CRAWLS = (
+    ("first crawl (static sites)", STATIC_SITES),
+    ("second crawl (incremental)", STATIC_SITES),
+    ("JavaScript site (Chromium)", "chungcheong-now"),
+)
 REALPAGES = REPO_ROOT.parent / "shared" / "realpages"
 GOLD_DIR = DATASETS_DIR / "gold"
 # Articles served for the end-to-end crawl: enough for the rate to settle
 # after start-up, few enough for the bench to stay under 10 minutes.
 END_TO_END_ARTICLES = 600
-SAMPLE_SECONDS = 0.2
 
 
 def section(title: str) -> None:
@@ -135,7 +141,7 @@ def time_stages(pages: list[tuple[bytes, str]], db_path: Path) -> dict[str, list
         add("dedup lookup", time.perf_counter() - started)
         if not needs_analysis(item):
             continue
-        text = facts_text(item)
+        text = facts_text(item.subtitle, item.body)
         started = time.perf_counter()
         analysis = analyse_article(item.title, text)
         add("Kiwi", time.perf_counter() - started)
@@ -243,56 +249,12 @@ class SyntheticSite:
         self.server.server_close()
 
 
-class TreeMemory:
-    """Peak summed RSS of a process and its descendants, sampled from /proc."""
-
-    def __init__(self, pid: int):
-        self.pid = pid
-        self.peak_kib = 0
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self.sample, daemon=True)
-
-    def sample(self) -> None:
-        while not self.stopped.wait(SAMPLE_SECONDS):
-            self.peak_kib = max(self.peak_kib, sum(rss_kib(pid) for pid in descendants(self.pid)))
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stopped.set()
-        self.thread.join()
-
-
-def descendants(pid: int) -> list[int]:
-    found, pending = [], [pid]
-    while pending:
-        current = pending.pop()
-        found.append(current)
-        for children in Path(f"/proc/{current}/task").glob("*/children"):
-            try:
-                pending += [int(child) for child in children.read_text().split()]
-            except OSError:
-                continue
-    return found
-
-
-def rss_kib(pid: int) -> int:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0
-    match = re.search(r"^VmRSS:\s+(\d+)", status, re.MULTILINE)
-    return int(match.group(1)) if match else 0
-
-
 @dataclass
 class CrawlFigures:
     articles: int
     duration: float
     steady_rate: float
-    peak_mib: float
+    peak_mb: float
     failures: int
 
 
@@ -302,9 +264,7 @@ def crawl_urls(urls_file: Path, db_path: Path, processes: int, log_file: Path) -
                 "-s", "LOG_LEVEL=INFO"]
     command = [sys.executable, "-m", "scrapy", "crawl", "urls", "-a", f"file={urls_file}", *settings,
                "--logfile", str(log_file)]
-    process = subprocess.Popen(command, cwd=REPO_ROOT)
-    with TreeMemory(process.pid) as memory:
-        process.wait()
+    measured = run_measured(command, cwd=REPO_ROOT)
     connection = sqlite3.connect(db_path)
     run = connection.execute("select articles_new, duration_seconds, failures from crawl_runs "
                              "order by id desc limit 1").fetchone()
@@ -314,7 +274,7 @@ def crawl_urls(urls_file: Path, db_path: Path, processes: int, log_file: Path) -
     from extractors.dates import parse_timestamp
 
     span = (parse_timestamp(stamps[-1]) - parse_timestamp(stamps[0])).total_seconds() if len(stamps) > 1 else 0
-    return CrawlFigures(run[0] or 0, run[1] or 0.0, (len(stamps) - 1) / span if span else 0.0, memory.peak_kib / 1024,
+    return CrawlFigures(run[0] or 0, run[1] or 0.0, (len(stamps) - 1) / span if span else 0.0, measured.peak_tree_mb,
                         run[2] or 0)
 
 
@@ -333,7 +293,7 @@ def bench_end_to_end(workdir: Path, count: int) -> None:
             print(f"{label:<28} {figures.articles} articles in {figures.duration:5.1f} s "
                   f"= {figures.articles / max(figures.duration, 0.001):5.1f} articles/s overall, "
                   f"{figures.steady_rate:5.1f}/s after start-up | {figures.failures} failures | "
-                  f"peak memory {figures.peak_mib:,.0f} MiB")
+                  f"peak memory {figures.peak_mb:,.0f} MB (all processes)")
     if results[0].steady_rate and both:
         print(f"gain with {both} workers: {results[both].steady_rate / results[0].steady_rate:.2f}× (after start-up), "
               f"{(results[both].articles / results[both].duration) / (results[0].articles / results[0].duration):.2f}× overall")
@@ -343,13 +303,13 @@ def bench_end_to_end(workdir: Path, count: int) -> None:
 
 
 def bench_crawl(workdir: Path) -> None:
-    section("Incremental crawl of the offline mirror (three static sites)")
+    section("Crawls of the offline mirror: incremental runs and peak memory")
     db_path = workdir / "bench.db"
     with MirrorServer(DEFAULT_MIRROR_DIR) as mirror:
         registry = mirror.write_registry(workdir / "outlets.csv")
-        for label in ("first crawl", "second crawl (incremental)"):
+        for label, outlets in CRAWLS:
             started = time.monotonic()
-            result = run_scrapy_crawl(registry, db_path, spider_args={"outlet": STATIC_SITES},
+            result = run_scrapy_crawl(registry, db_path, spider_args={"outlet": outlets},
                                       log_file=workdir / "crawl.log")
             elapsed = time.monotonic() - started
             if result.returncode != 0:
@@ -365,6 +325,8 @@ def bench_crawl(workdir: Path) -> None:
             print(f"{label:<28} wall {elapsed:5.1f} s (crawl {run[5]:.1f} s) | {run[0]} responses, "
                   f"{article_pages} article pages downloaded, {not_modified} answered 304 | "
                   f"{run[1]} new, {run[2]} updated, {run[3]} failures")
+            print(f"{'':<28} peak memory: {result.peak_process_mb:.0f} MB largest process, "
+                  f"{result.peak_tree_mb:.0f} MB with all its processes")
 
 
 # -- 5. Kiwi and facts speed ----------------------------------------------------------------------

@@ -4,8 +4,14 @@
     news-cron-crawl --region 경북 --db /var/lib/news/news.db
     news-cron-crawl --jobdir var/jobs/backfill -- -a since=2024-01-01
 
-- An exclusive flock on the lock file: a run that finds the previous one still
-  going logs that and exits 75 (EX_TEMPFAIL) without crawling.
+- The database's exclusive lock (`<db>.lock`, crawler/storage/lock.py): a run
+  that finds the previous one still writing logs that and exits 75
+  (EX_TEMPFAIL) without crawling. The scrapy child inherits the held lock, so
+  it stays held as long as the child writes, even if this wrapper is killed.
+- SIGTERM, SIGINT and SIGHUP are passed on to the scrapy child (which stops
+  gracefully and marks its run 'interrupted'), and the wrapper waits for it
+  before exiting with 128 + the signal number. The child runs in its own
+  session, so a signal to the wrapper's process group reaches it only once.
 - Everything goes to a rotating log file (10 MB x 5).
 - When an outlet's health is flagged (crawler/health.py: its URLs or template
   changed, robots.txt forbids us, it keeps failing or stopped publishing), the
@@ -18,17 +24,19 @@
 from __future__ import annotations
 
 import argparse
-import fcntl
 import logging
 import logging.handlers
+import os
+import signal
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 from crawler import REPO_ROOT
+from crawler.storage.lock import EXIT_LOCKED, LOCK_FD_ENVIRONMENT, DatabaseLock, DatabaseLocked
 
-EXIT_LOCKED = 75
+FORWARDED_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 logger = logging.getLogger("news-cron-crawl")
 
@@ -66,9 +74,9 @@ def run_status(db_path: Path, after_id: int) -> tuple[str, dict] | None:
     return (row["status"], dict(row)) if row else None
 
 
-def build_command(args, extra: list[str]) -> list[str]:
+def build_command(args, extra: list[str], lock: DatabaseLock) -> list[str]:
     command = [sys.executable, "-m", "scrapy", "crawl", "news",
-               "-s", f"NEWS_DB={args.db}", "-s", f"OUTLETS_FILE={args.outlets}"]
+               "-s", f"NEWS_DB={args.db}", "-s", f"NEWS_DB_LOCK={lock.path}", "-s", f"OUTLETS_FILE={args.outlets}"]
     if args.region:
         command += ["-a", f"region={args.region}"]
     if args.outlet:
@@ -78,15 +86,47 @@ def build_command(args, extra: list[str]) -> list[str]:
     return command + extra
 
 
-def crawl(args, extra: list[str]) -> int:
+class SignalForwarder:
+    """Passes stop signals on to the scrapy child; installed before the child starts, so none is missed."""
+
+    def __init__(self):
+        self.process: subprocess.Popen | None = None
+        self.received: list[int] = []
+        for signum in FORWARDED_SIGNALS:
+            signal.signal(signum, self.forward)
+
+    def forward(self, signum, _frame=None) -> None:
+        self.received.append(signum)
+        if self.process is None:
+            return  # passed on as soon as the child exists
+        logger.warning("received %s: passing it on to scrapy (pid %s) and waiting for it to stop",
+                       signal.Signals(signum).name, self.process.pid)
+        if self.process.poll() is None:
+            self.process.send_signal(signum)
+
+    def watch(self, process: subprocess.Popen) -> None:
+        self.process = process
+        if self.received:
+            self.forward(self.received.pop())
+
+
+def crawl(args, extra: list[str], lock: DatabaseLock) -> int:
     before = last_run_id(args.db)
-    command = build_command(args, extra)
+    command = build_command(args, extra, lock)
     logger.info("starting: %s", " ".join(command))
+    fd = lock.inheritable_fd()
+    forwarder = SignalForwarder()
     process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, errors="replace")
+                               text=True, errors="replace", pass_fds=(fd,), start_new_session=True,
+                               env={**os.environ, LOCK_FD_ENVIRONMENT: str(fd)})
+    forwarder.watch(process)
     for line in process.stdout:
         logger.info("%s", line.rstrip())
     code = process.wait()
+    if forwarder.received:
+        stopped_by = forwarder.received[0]
+        logger.error("stopped by %s; scrapy exited with code %s", signal.Signals(stopped_by).name, code)
+        return 128 + stopped_by
     if code != 0:
         logger.error("scrapy exited with code %s", code)
         return code
@@ -125,21 +165,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--outlet")
     parser.add_argument("--jobdir", type=Path, help="resumable state for long backfills (Scrapy JOBDIR)")
     parser.add_argument("--log-file", type=Path, default=REPO_ROOT / "logs" / "crawl.log")
-    parser.add_argument("--lock-file", type=Path, default=REPO_ROOT / "logs" / "crawl.lock")
+    parser.add_argument("--lock-file", type=Path, help="the database's lock (default: <db>.lock)")
     parser.add_argument("scrapy_args", nargs="*", help="after --: more scrapy arguments, e.g. -a since=2024-01-01")
     args = parser.parse_args(argv)
     configure_logging(args.log_file)
 
-    args.lock_file.parent.mkdir(parents=True, exist_ok=True)
-    with open(args.lock_file, "w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            message = f"skipped: another crawl holds {args.lock_file}"
-            logger.warning(message)
-            print(message, file=sys.stderr)
-            return EXIT_LOCKED
-        code = crawl(args, args.scrapy_args)
+    lock = DatabaseLock(args.db, args.lock_file)
+    try:
+        lock.acquire()
+    except DatabaseLocked as error:
+        message = f"skipped: another crawl holds {lock.path}: {error}"
+        logger.warning(message)
+        print(message, file=sys.stderr)
+        return EXIT_LOCKED
+    try:
+        code = crawl(args, args.scrapy_args, lock)
+    finally:
+        lock.release()
     print(f"crawl finished with exit code {code}; log: {args.log_file}")
     return code
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import os
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -19,16 +18,13 @@ from pathlib import Path
 from crawler import REPO_ROOT
 from crawler.health import OK, format_report
 from crawler.storage import NewsDatabase
+from crawler.tools.measure import MeasuredRun, run_measured
 from crawler.tools.mirror import DEFAULT_MIRROR_DIR, MirrorServer
 
-def run_scrapy_crawl(registry: Path, db_path: Path, extra_settings: dict | None = None,
-                     spider_args: dict | None = None, log_file: Path | None = None,
-                     timeout: float = 900, env: dict | None = None) -> subprocess.CompletedProcess:
-    """`scrapy crawl news` in a subprocess, with the project's settings.
 
-    `env` replaces variables of this process's environment for the crawl
-    (the tests use it to hide every browser).
-    """
+def scrapy_crawl_command(registry: Path, db_path: Path, extra_settings: dict | None = None,
+                         spider_args: dict | None = None, log_file: Path | None = None) -> list[str]:
+    """The `scrapy crawl news` command line over a local registry, with settings for loopback sites."""
     settings = {
         "OUTLETS_FILE": str(registry),
         "NEWS_DB": str(db_path),
@@ -48,8 +44,20 @@ def run_scrapy_crawl(registry: Path, db_path: Path, extra_settings: dict | None 
         command += ["-a", f"{name}={value}"]
     if log_file:
         command += ["--logfile", str(log_file)]
-    return subprocess.run(command, cwd=REPO_ROOT, capture_output=log_file is None, text=True, timeout=timeout,
-                          env={**os.environ, **env} if env else None)
+    return command
+
+
+def run_scrapy_crawl(registry: Path, db_path: Path, extra_settings: dict | None = None,
+                     spider_args: dict | None = None, log_file: Path | None = None,
+                     timeout: float = 900, env: dict | None = None) -> MeasuredRun:
+    """`scrapy crawl news` in a subprocess (run from the repository); its exit code and peak memory.
+
+    The crawl logs to `log_file`, or to this process's stderr. `env` replaces
+    variables of this process's environment for the crawl (the tests use it
+    to hide every browser).
+    """
+    command = scrapy_crawl_command(registry, db_path, extra_settings, spider_args, log_file)
+    return run_measured(command, timeout=timeout, cwd=REPO_ROOT, env={**os.environ, **env} if env else None)
 
 
 def summarise(db_path: Path) -> str:

@@ -7,6 +7,7 @@ added), never passed through as HTML. Conventions, by column name:
 - `title` next to an article `url` links to the article page (the reading
   view), `story_id` to the story page, `representative_url` to the article;
 - JSON arrays (authors, images, regions…) become lists;
+- a canonical or fetched URL equal to the article's url says so in two words;
 - publication times show the Korean date and time, and say when the page
   gave only a date.
 """
@@ -29,6 +30,8 @@ TITLE_LINK_TABLES = (None, "articles", "story_articles")
 # Links to the outlets' pages are only followed for these schemes (never javascript:).
 LINK_SCHEMES = ("http://", "https://")
 PUBLICATION_TIME_COLUMNS = frozenset({"published_at", "modified_at"})
+# Other URLs of an article, usually equal to its url: said in two words then.
+ALTERNATE_URL_COLUMNS = frozenset({"canonical_url", "fetched_url"})
 JSON_LIST_ITEMS_SHOWN = 12
 
 
@@ -129,6 +132,8 @@ def render_cell(datasette, database: str, table: str | None, column: str, value,
         return text
     if column == "title" and article_url and table in TITLE_LINK_TABLES:
         return _link(article_path(datasette, database, article_url), value)
+    if column in ALTERNATE_URL_COLUMNS and table == "articles" and value == article_url:
+        return Markup('<span class="news-muted">same as url</span>')
     if column == "story_id":
         return _link(story_path(datasette, database, value), value, "news-story-link")
     if column == "representative_url":

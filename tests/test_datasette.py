@@ -384,6 +384,15 @@ def test_date_facets_count_the_korean_calendar_day(site):
     assert {row["url"] for row in selected} == {URL_FIRST_PUBLISHED, URL_DATE_ONLY}
 
 
+def test_publication_times_read_the_same_in_korean_time_whether_dated_or_timed(site):
+    table = site.get(f"/{DB}/articles?_search=수출계약").text
+    assert '<time datetime="2023-10-31T08:00:00+09:00">2023-10-31 08:00</time>' in table
+    assert '<time datetime="2023-10-30">2023-10-30</time> <span class="news-muted">(date only)</span>' in table
+    versions = site.rows(f"/{DB}/story_articles.json?story_id={quote(URL_CRAWLED_FIRST, safe='')}&_sort=position")
+    assert [(row["published_date"], row["published_time"]) for row in versions] == [
+        ("2023-10-30", "09:00"), ("2023-10-30", None), ("2023-10-31", "08:00")]
+
+
 def test_no_response_carries_internal_columns(site):
     for path in (f"/{DB}/articles.json", f"/{DB}/articles.json?_col=minhash", f"{article_path(DB, URL_APPLE)}.json",
                  f"/{DB}.json?sql=select+minhash,+content_hash,+url+from+articles", f"/{DB}/articles.csv",

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= news.db
 
-.PHONY: install demo serve test fuzz check crawl bench mirror check-outlets clean
+.PHONY: install demo serve screenshots test fuzz check crawl bench mirror check-outlets clean
 
 # Reinstalled whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -19,9 +19,14 @@ install: $(VENV)/.installed
 demo: install
 	$(BIN)/python -m crawler.tools.demo --db $(DB) --fresh
 
-## Explore the database in Datasette (Korean full-text search, facets, canned queries).
+## Explore the database in Datasette on http://127.0.0.1:8001/ (Korean search, reading view, stories, charts).
+## Any file works: make serve DB=other.db
 serve: install
-	$(BIN)/datasette $(DB) --metadata datasets/datasette/metadata.yml --setting default_page_size 50
+	$(BIN)/datasette serve $(DB) --host 127.0.0.1 --port 8001 --metadata datasets/datasette/metadata.yml --setting default_page_size 50
+
+## Retake the README's Datasette screenshots from $(DB) in headless Chromium.
+screenshots: install
+	$(BIN)/python -m crawler.tools.screenshots --db $(DB) --out datasets/screenshots
 
 ## Install and run the whole test suite.
 test: install

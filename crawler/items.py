@@ -51,7 +51,7 @@ class ArticleItem(ArticleRecord):
     # Kiwi index terms of title and body, written to articles_fts by the store step.
     index_title: str = described("Kiwi index terms of the title.", stored=False, exported=False)
     index_body: str = described("Kiwi index terms of the body.", stored=False, exported=False)
-    # The story matcher's features of the text, written to story_articles.
+    # The story matcher's features of the text, written to story_index_articles.
     story_features: bytes | None = described("Story features (extractors.stories.StoryFeatures as bytes).", None,
                                              stored=False, exported=False)
 

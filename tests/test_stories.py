@@ -214,9 +214,9 @@ def test_candidate_lookups_search_the_postings_index_and_never_scan():
         (DATED_POSTINGS_SQL, [1, 10, 20, 64]),
         (UNDATED_POSTINGS_SQL, [1, -1, 64]),
         (ANY_DAY_POSTINGS_SQL, [1, 64]),
-        ("SELECT id, article_key, story_id, features FROM story_articles WHERE id IN (?, ?)", [1, 2]),
-        ("SELECT story_id FROM story_articles WHERE article_key = ?", ["a"]),
-        ("SELECT article_key, published_day, body_chars FROM story_articles WHERE story_id = ?", ["a"]),
+        ("SELECT id, article_key, story_id, features FROM story_index_articles WHERE id IN (?, ?)", [1, 2]),
+        ("SELECT story_id FROM story_index_articles WHERE article_key = ?", ["a"]),
+        ("SELECT article_key, published_day, body_chars FROM story_index_articles WHERE story_id = ?", ["a"]),
     ]
     for sql, parameters in lookups:
         plan = " / ".join(row[3] for row in index.conn.execute("EXPLAIN QUERY PLAN " + sql, parameters))
@@ -271,7 +271,7 @@ def test_assign_does_not_commit(tmp_path):
     index.assign("first", features(_opening(4)))
     assert writer.in_transaction
     reader = sqlite3.connect(path)
-    assert reader.execute("SELECT count(*) FROM story_articles").fetchone()[0] == 0
+    assert reader.execute("SELECT count(*) FROM story_index_articles").fetchone()[0] == 0
     writer.rollback()
     assert index.story_of("first") is None
 
@@ -283,7 +283,7 @@ def test_index_works_over_a_sqlite_utils_database(tmp_path):
     index.ensure_schema()
     story = index.assign("a", features(_opening(4)))
     assert index.assign("b", replace(features(_opening(4)), body_chars=10)) == story
-    assert {"story_articles", "story_postings", "story_stories"} <= set(database.table_names())
+    assert {"story_index_articles", "story_postings", "story_stories"} <= set(database.table_names())
 
 
 # --- growth -------------------------------------------------------------------------

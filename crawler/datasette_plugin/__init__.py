@@ -1,81 +1,119 @@
-"""Datasette plugin: Korean full-text search, and the article columns' descriptions.
+"""Datasette plugin for news databases: Korean search, reading view, stories, facts, charts.
 
-`articles_fts` holds Kiwi morphemes, so a search box has to analyse the
-query the same way before MATCH. This plugin gives every connection SQL
-functions that do it, so canned queries and ad-hoc SQL can write
-`articles_fts MATCH ko_fts(:q)`:
+Registered through the `datasette` entry point in pyproject.toml; it must
+not import Scrapy (Datasette runs without the crawler). Each concern has its
+module; this one only wires Datasette's hooks to them:
 
-- ko_fts(query): the safe FTS5 expression for what a user typed;
-- ko_index(text): the index terms of a text (to inspect or re-index);
-- ko_excerpt(body, query): a readable piece of the original text around the
-  first query term, since FTS5's snippet() can only show morphemes.
+- config.py: which served databases are news databases (an `articles`
+  table, any file name) and their configuration from news_database.yml:
+  descriptions, facets, canned queries, the charts dashboard;
+- search.py: ko_fts/ko_index/ko_excerpt SQL functions and the articles
+  table's Korean search box;
+- columns.py: internal columns read as NULL and left out; JSON columns as JSON;
+- cells.py: how cells look (long text cut, links to articles and stories,
+  lists, Korean dates);
+- facets.py: day/month/year facets on ISO 8601 text;
+- pages.py + templates/: the article reading view and the story page.
 
-It also describes every column of `articles` from the one article schema
-(crawler/storage/schema.py), so metadata.yml never repeats them.
-
-Registered through the `datasette` entry point in pyproject.toml. It must not
-import Scrapy: Datasette runs without the crawler.
+Kiwi is loaded at start-up, so the first search does not wait for it.
 """
 from __future__ import annotations
 
-import re
+from functools import lru_cache
+from pathlib import Path
 
 from datasette import hookimpl
 
-from crawler.storage.schema import ARTICLE_COLUMN_DESCRIPTIONS
-from extractors.tokenize import fts_query, index_terms, index_text
+from crawler.datasette_plugin import cells, columns, config, pages, search
+from crawler.datasette_plugin.facets import CALENDAR_FACETS
+from extractors.tokenize import index_text
 
-EXCERPT_CONTEXT_CHARS = 60
-
-
-def ko_fts(query):
-    return fts_query(query or "")
+STATIC_DIR = Path(__file__).with_name("static")
+STYLESHEET = "news.css"
 
 
-def ko_index(text):
-    return index_text(text or "")
-
-
-def ko_excerpt(body, query, context_chars=EXCERPT_CONTEXT_CHARS):
-    """The body around the earliest query term, the term in [brackets].
-
-    Terms are matched as written in the text (nouns and stems appear there
-    verbatim, 수출 in 수출계약을); a term found nowhere falls back to the
-    start of the body.
-    """
-    body = body or ""
-    flat = re.sub(r"\s+", " ", body).strip()
-    analysed = index_terms((query or "").replace("*", " ").replace('"', " "))
-    # Joined compounds too, so 수출계약 is marked whole rather than as 수출.
-    terms = [term for term in analysed.parts + analysed.compounds if term]
-    lowered = flat.lower()
-    found = [(lowered.find(term), -len(term), term) for term in terms]
-    found = [hit for hit in found if hit[0] >= 0]
-    if not found:
-        return flat[: 2 * context_chars] + ("…" if len(flat) > 2 * context_chars else "")
-    position, _, term = min(found)
-    start = max(0, position - context_chars)
-    end = min(len(flat), position + len(term) + context_chars)
-    return (
-        ("…" if start > 0 else "")
-        + flat[start:position]
-        + "[" + flat[position:position + len(term)] + "]"
-        + flat[position + len(term):end]
-        + ("…" if end < len(flat) else "")
-    )
+@hookimpl
+async def startup(datasette):
+    await config.detect_news_databases(datasette)
+    # Loads Kiwi's model (about 1.5 s) and touches it once before any request.
+    index_text("수출계약을 체결했다")
 
 
 @hookimpl
 def get_metadata(datasette, key, database, table):
-    """Column descriptions of every database's `articles` table, from the article schema."""
-    articles = {"tables": {"articles": {"columns": dict(ARTICLE_COLUMN_DESCRIPTIONS)}}}
-    return {"databases": {name: articles for name in datasette.databases if name != "_internal"}}
+    return config.metadata_for(datasette)
+
+
+@hookimpl
+def canned_queries(datasette, database, actor):
+    schema = config.news_schemas(datasette).get(database)
+    return config.canned_queries_for(schema) if schema else {}
 
 
 @hookimpl
 def prepare_connection(conn):
-    # deterministic lets SQLite reuse results within a statement; Kiwi's
-    # analysis of the same text is always the same.
-    conn.create_function("ko_fts", 1, ko_fts, deterministic=True)
-    conn.create_function("ko_index", 1, ko_index, deterministic=True)
-    conn.create_function("ko_excerpt", 2, ko_excerpt, deterministic=True)
+    search.register_sql_functions(conn)
+    conn.set_authorizer(columns.hide_internal_columns)
+
+
+@hookimpl(trylast=True)
+def filters_from_request(request, database, table, datasette):
+    # trylast: Datasette's own search filter (which finds no FTS table for
+    # articles) has already said supports_search=False; ours comes after.
+    if table != search.SEARCHABLE_TABLE or not config.is_news_database(datasette, database):
+        return None
+    schema = config.news_schemas(datasette)[database]
+    if not schema.has(search.FTS_TABLE):
+        return None
+    return search.korean_search_filter(request, schema.columns[search.FTS_TABLE])
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    if not config.is_news_database(datasette, database):
+        return None
+    return cells.render_cell(datasette, database, table, column, value, row)
+
+
+@hookimpl
+def register_facet_classes():
+    return CALENDAR_FACETS
+
+
+@hookimpl
+def register_routes():
+    return [(r"^/(?P<database>[^/]+)/stories/(?P<story_id>[^/]+)$", pages.story_page)]
+
+
+@hookimpl
+def extra_template_vars(template, database, table, view_name, request, datasette):
+    if view_name != "row" or table != "articles" or not config.is_news_database(datasette, database):
+        return {}
+
+    async def reading_view():
+        return {"news_article": await pages.reading_view_context(datasette, database, request)}
+
+    return reading_view
+
+
+@lru_cache(maxsize=1)
+def static_mount_name() -> str:
+    """The name Datasette serves our static/ under: the distribution's when
+    installed through the entry point, the module's when registered by hand."""
+    # Imported here: datasette.plugins imports this module while it loads.
+    from datasette.plugins import get_plugins
+
+    for plugin in get_plugins():
+        if plugin["static_path"] and Path(plugin["static_path"]) == STATIC_DIR:
+            return plugin["name"]
+    return __name__
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    return [datasette.urls.static_plugins(static_mount_name(), STYLESHEET)]
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    return lambda app: columns.asgi_rewriter(datasette, app)

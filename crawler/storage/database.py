@@ -3,10 +3,10 @@
 Tables: sites, articles (columns from crawler/storage/schema.py),
 article_versions, articles_fts, crawl_runs, outlet_runs (per run and
 outlet, from crawler/health.py), failures, pages_seen, the story index
-(story_*, crawler/storage/stories.py), the facts (entities, mentions,
-agreements, agreement_parties: crawler/storage/facts.py), and the view
-`stories`. Table descriptions for users are in
-datasets/datasette/metadata.yml.
+(story_index_articles, story_postings, story_stories: crawler/storage/stories.py),
+the facts (entities, mentions, agreements, agreement_parties:
+crawler/storage/facts.py), and the views `story_articles` and `stories`.
+Their descriptions for users are in crawler/datasette_plugin/news_database.yml.
 
 No Scrapy import: the pipelines, the crawl state, the tools and the tests
 use this module directly. Every lookup on the crawl's hot path goes through
@@ -29,21 +29,63 @@ from crawler.storage.stories import StoryIndex
 from extractors import tokenize
 from extractors.stories import StoryFeatures
 
-# The story's title is its representative's: the earliest published member
-# (ties: the longest body), kept by the story index.
-STORIES_VIEW = """
-CREATE VIEW IF NOT EXISTS stories AS
+# Views of stories, for Datasette and reports. An article's place in its story
+# is its publication order (a known time before a bare date of the same day,
+# then the longer text), not the order the crawler found the versions in, so
+# the story's representative is the version published first.
+# `published_date`/`published_time` give every article its Korean (+09:00)
+# calendar date and, when the page gave one, its time.
+STORY_VIEWS: dict[str, str] = {
+    "story_articles": """
+CREATE VIEW story_articles AS
 SELECT
-  articles.story_id,
+  story_id,
+  ROW_NUMBER() OVER (
+    PARTITION BY story_id
+    ORDER BY published_local IS NULL,
+             CASE WHEN length(published_local) = 10 THEN published_local || 'T24:00' ELSE published_local END,
+             body_chars DESC,
+             url
+  ) AS position,
+  url,
+  title,
+  outlet,
+  outlet_name,
+  region,
+  substr(published_local, 1, 10) AS published_date,
+  nullif(substr(published_local, 12, 5), '') AS published_time,
+  published_at,
+  body_chars
+FROM (
+  SELECT
+    articles.story_id, articles.url, articles.title, articles.site AS outlet, sites.name AS outlet_name,
+    sites.region, articles.published_at, articles.body_chars,
+    CASE
+      WHEN coalesce(articles.published_at, '') = '' THEN NULL
+      WHEN length(articles.published_at) = 10 THEN articles.published_at
+      ELSE strftime('%Y-%m-%dT%H:%M', articles.published_at, '+9 hours')
+    END AS published_local
+  FROM articles LEFT JOIN sites ON sites.key = articles.site
+)
+""",
+    "stories": """
+CREATE VIEW stories AS
+SELECT
+  story_id,
+  MAX(CASE WHEN position = 1 THEN title END) AS title,
+  MAX(CASE WHEN position = 1 THEN url END) AS representative_url,
+  MAX(CASE WHEN position = 1 THEN outlet END) AS first_outlet,
+  MAX(CASE WHEN position = 1 THEN published_date END) AS first_published_date,
+  MAX(CASE WHEN position = 1 THEN published_time END) AS first_published_time,
+  MAX(published_date) AS last_published_date,
   COUNT(*) AS articles,
-  COUNT(DISTINCT articles.site) AS sites,
-  MIN(articles.published_at) AS first_published_at,
-  (SELECT a2.title FROM articles a2 WHERE a2.url = story_stories.representative_key) AS title,
-  GROUP_CONCAT(DISTINCT articles.site) AS site_keys
-FROM articles
-LEFT JOIN story_stories ON story_stories.story_id = articles.story_id
-GROUP BY articles.story_id
-"""
+  COUNT(DISTINCT outlet) AS outlets,
+  COUNT(DISTINCT region) AS regions,
+  GROUP_CONCAT(DISTINCT outlet_name) AS outlet_names
+FROM story_articles
+GROUP BY story_id
+""",
+}
 
 # Lookups the crawl makes for every page or article.
 INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -144,7 +186,17 @@ class NewsDatabase:
             db.execute("CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, tokenize='unicode61')")
         self.stories.ensure_schema()
         ensure_facts_schema(db)
-        db.execute(STORIES_VIEW)
+        self._ensure_views(STORY_VIEWS)
+
+    def _ensure_views(self, views: dict[str, str]) -> None:
+        """Create each view, or replace it when an older definition is stored."""
+        for name, sql in views.items():
+            stored = self.db.execute("select sql from sqlite_master where type = 'view' and name = ?", [name]).fetchone()
+            if stored and stored[0].strip() == sql.strip():
+                continue
+            with self.db.conn:
+                self.db.execute(f"DROP VIEW IF EXISTS {name}")
+                self.db.execute(sql)
 
     # -- sites ----------------------------------------------------------------
 

@@ -79,7 +79,7 @@ DERIVED_ROWS: tuple[DerivedRow, ...] = (
                " where v.article_url = a.url and v.version = a.version)",
                _repair_versions),
     DerivedRow("story", "select url from articles where story_id is null or story_id = ''"
-               " or url not in (select article_key from story_articles)", _repair_stories),
+               " or url not in (select article_key from story_index_articles)", _repair_stories),
 )
 # Search-index rows whose article is gone would match searches that lead nowhere.
 ORPHAN_SEARCH_ROWS_SQL = "select rowid from articles_fts where rowid not in (select rowid from articles)"

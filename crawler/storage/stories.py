@@ -14,7 +14,7 @@ The index never commits: the caller wraps one article and everything
 derived from it in one transaction. Nothing is loaded at start-up.
 
 Tables (all prefixed `story_`):
-- story_articles: one row per article (its key, story, day, length, features);
+- story_index_articles: one row per article (its key, story, day, length, features);
 - story_postings: the inverted index;
 - story_stories: one row per story with its representative, the earliest
   published member (ties: the longest body; undated members come last).
@@ -40,7 +40,7 @@ MAX_CANDIDATES = 40
 UNDATED_DAY = -1
 
 SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS story_articles (
+    """CREATE TABLE IF NOT EXISTS story_index_articles (
         id INTEGER PRIMARY KEY,
         article_key TEXT NOT NULL UNIQUE,
         story_id TEXT NOT NULL,
@@ -48,7 +48,7 @@ SCHEMA = (
         body_chars INTEGER NOT NULL,
         features BLOB NOT NULL
     )""",
-    "CREATE INDEX IF NOT EXISTS story_articles_story_id ON story_articles (story_id)",
+    "CREATE INDEX IF NOT EXISTS story_index_articles_story_id ON story_index_articles (story_id)",
     """CREATE TABLE IF NOT EXISTS story_postings (
         term INTEGER NOT NULL,
         day INTEGER NOT NULL,
@@ -122,7 +122,7 @@ class StoryIndex:
 
     def story_of(self, article_key: str) -> str | None:
         row = self.conn.execute(
-            "SELECT story_id FROM story_articles WHERE article_key = ?", [article_key]
+            "SELECT story_id FROM story_index_articles WHERE article_key = ?", [article_key]
         ).fetchone()
         return row[0] if row else None
 
@@ -137,7 +137,7 @@ class StoryIndex:
             return []
         placeholders = ",".join("?" * len(best))
         rows = self.conn.execute(
-            f"SELECT id, article_key, story_id, features FROM story_articles WHERE id IN ({placeholders})", best
+            f"SELECT id, article_key, story_id, features FROM story_index_articles WHERE id IN ({placeholders})", best
         ).fetchall()
         by_id = {row[0]: Candidate(row[0], row[1], row[2], StoryFeatures.from_bytes(row[3])) for row in rows}
         return [by_id[article_id] for article_id in best if article_id in by_id]
@@ -161,7 +161,7 @@ class StoryIndex:
 
     def _insert_article(self, article_key: str, story_id: str, features: StoryFeatures) -> int:
         cursor = self.conn.execute(
-            "INSERT INTO story_articles (article_key, story_id, published_day, body_chars, features) "
+            "INSERT INTO story_index_articles (article_key, story_id, published_day, body_chars, features) "
             "VALUES (?, ?, ?, ?, ?)",
             [article_key, story_id, features.published_day, features.body_chars, features.to_bytes()],
         )
@@ -207,7 +207,7 @@ class StoryIndex:
 
     def members(self, story_id: str) -> list[str]:
         return [row[0] for row in self.conn.execute(
-            "SELECT article_key FROM story_articles WHERE story_id = ? ORDER BY id", [story_id]
+            "SELECT article_key FROM story_index_articles WHERE story_id = ? ORDER BY id", [story_id]
         )]
 
     # -- removal --------------------------------------------------------------------
@@ -215,7 +215,7 @@ class StoryIndex:
     def forget(self, article_key: str) -> None:
         """Remove an article; its story keeps its id, with a new representative if needed."""
         row = self.conn.execute(
-            "SELECT id, story_id, features FROM story_articles WHERE article_key = ?", [article_key]
+            "SELECT id, story_id, features FROM story_index_articles WHERE article_key = ?", [article_key]
         ).fetchone()
         if row is None:
             return
@@ -226,12 +226,12 @@ class StoryIndex:
             "DELETE FROM story_postings WHERE term = ? AND day = ? AND article_id = ?",
             [(term, day, article_id) for term in features.index_terms()],
         )
-        self.conn.execute("DELETE FROM story_articles WHERE id = ?", [article_id])
+        self.conn.execute("DELETE FROM story_index_articles WHERE id = ?", [article_id])
         self._refresh_story(story_id)
 
     def _refresh_story(self, story_id: str) -> None:
         remaining = self.conn.execute(
-            "SELECT article_key, published_day, body_chars FROM story_articles WHERE story_id = ?", [story_id]
+            "SELECT article_key, published_day, body_chars FROM story_index_articles WHERE story_id = ?", [story_id]
         ).fetchall()
         if not remaining:
             self.conn.execute("DELETE FROM story_stories WHERE story_id = ?", [story_id])

@@ -74,7 +74,7 @@ def summarise(db_path: Path) -> str:
         lines.append(f"  {row['key']:<18} {row['name']:<10} {row['region']:<3} {row['articles']:>4} articles "
                      f"({row['dated'] or 0} with a date)")
     total = connection.execute("select count(*) from articles").fetchone()[0]
-    stories = connection.execute("select count(*) from stories where sites > 1").fetchone()[0]
+    stories = connection.execute("select count(*) from stories where outlets > 1").fetchone()[0]
     lines.append(f"  {'total':<18} {total} articles; {stories} stories carried by several outlets")
     if run is not None:
         lines.append(f"Last run #{run['id']} ({run['status']}): {run['pages_fetched']} pages fetched, "

@@ -295,7 +295,7 @@ def _write_archive(connection: sqlite3.Connection, world: World, count: int) -> 
                     recent[plan.event.number] = plan.event
             else:
                 story_rows[-1][4] += 1
-        connection.executemany("INSERT INTO story_articles VALUES (?, ?, ?, ?, ?, ?)", article_rows)
+        connection.executemany("INSERT INTO story_index_articles VALUES (?, ?, ?, ?, ?, ?)", article_rows)
         posting_blocks.append(np.array([terms, days, ids], dtype=np.int64))
     connection.executemany("INSERT INTO story_stories VALUES (?, ?, ?, ?, ?)", story_rows)
     _insert_postings_sorted(connection, np.concatenate(posting_blocks, axis=1))
@@ -369,7 +369,7 @@ def measure(path: str | Path) -> dict:
     per_assign_ms = 1000 * (time.perf_counter() - timed_started) / max(1, len(new_articles) - 1)
     scores = _pair_scores(connection, assigned)
     connection.rollback()
-    stored = connection.execute("SELECT max(id) FROM story_articles").fetchone()[0]
+    stored = connection.execute("SELECT max(id) FROM story_index_articles").fetchone()[0]
     connection.close()
     return {
         "stored": stored, "assign_ms": round(per_assign_ms, 3), "startup_s": round(startup_seconds, 3),
@@ -388,7 +388,7 @@ def _pair_scores(connection: sqlite3.Connection, assigned: dict[str, str]) -> di
     archived_stories |= {f"e{_event_of(key)}-v0" for key in assigned}
     archived_pairs = 0
     for story in archived_stories:
-        count = connection.execute("SELECT count(*) FROM story_articles WHERE story_id = ?", [story]).fetchone()[0]
+        count = connection.execute("SELECT count(*) FROM story_index_articles WHERE story_id = ?", [story]).fetchone()[0]
         count -= joined.get(story, 0)
         cells[(_event_of(story), story)] += count
         archived_pairs += math.comb(count, 2)

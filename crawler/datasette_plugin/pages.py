@@ -97,7 +97,7 @@ async def article_facts(db, schema: NewsSchema, article: dict) -> dict:
         facts["agreements"] = await _rows(db, """
             select agreements.*,
               (select group_concat(agreement_parties.name, ' · ') from agreement_parties
-               where agreement_parties.agreement_id = agreements.id) as parties
+               where agreement_parties.agreement_id = agreements.id) as party_names
             from agreements where agreements.article_url = :url
             order by agreements.amount_usd is null, agreements.amount_usd desc""", {"url": article["url"]})
     facts["any"] = bool(facts["entities"] or facts["agreements"] or facts["lists"])

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.misc import load_object
 
 from crawler.processing import ArticleProcessor
 from crawler.storage import NewsDatabase
@@ -33,13 +34,21 @@ OUTLET_STAT_PREFIX = "outlet/"
 RUN_STAT_PREFIX = "news/"
 
 
+def open_database(crawler) -> NewsDatabase:
+    """The default NEWS_STATE_STORE: the SQLite database of settings.NEWS_DB."""
+    db_path = Path(crawler.settings.get("NEWS_DB", "news.db"))
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    return NewsDatabase(db_path)
+
+
 class CrawlState:
     def __init__(self, crawler):
         self.crawler = crawler
         self.stats = crawler.stats
-        db_path = Path(crawler.settings.get("NEWS_DB", "news.db"))
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        self.database = NewsDatabase(db_path)
+        # The SQLite database; in distributed mode a store with the same calls
+        # that keeps pages in Redis and sends the rest to the one writer.
+        open_store = load_object(crawler.settings.get("NEWS_STATE_STORE") or "crawler.crawlstate.open_database")
+        self.database = open_store(crawler)
         # The steps after extraction, sharing this crawl's database.
         self.processor = ArticleProcessor(self.database)
         self.run_id: int | None = None

@@ -21,10 +21,9 @@ from crawler.tools.mirror import DEFAULT_MIRROR_DIR, MirrorServer
 
 
 
-def run_scrapy_crawl(registry: Path, db_path: Path, extra_settings: dict | None = None,
-                     spider_args: dict | None = None, log_file: Path | None = None,
-                     timeout: float = 900) -> subprocess.CompletedProcess:
-    """`scrapy crawl news` in a subprocess, with the project's settings."""
+def scrapy_crawl_command(registry: Path, db_path: Path, extra_settings: dict | None = None,
+                         spider_args: dict | None = None, log_file: Path | None = None) -> list[str]:
+    """The `scrapy crawl news` command line for a crawl of the mirror, with the project's settings."""
     settings = {
         "OUTLETS_FILE": str(registry),
         "NEWS_DB": str(db_path),
@@ -44,6 +43,14 @@ def run_scrapy_crawl(registry: Path, db_path: Path, extra_settings: dict | None 
         command += ["-a", f"{name}={value}"]
     if log_file:
         command += ["--logfile", str(log_file)]
+    return command
+
+
+def run_scrapy_crawl(registry: Path, db_path: Path, extra_settings: dict | None = None,
+                     spider_args: dict | None = None, log_file: Path | None = None,
+                     timeout: float = 900) -> subprocess.CompletedProcess:
+    """`scrapy crawl news` in a subprocess, with the project's settings."""
+    command = scrapy_crawl_command(registry, db_path, extra_settings, spider_args, log_file)
     return subprocess.run(command, cwd=REPO_ROOT, capture_output=log_file is None, text=True, timeout=timeout)
 
 

@@ -121,6 +121,9 @@ class SharedFrontier(Scheduler):
         scheduler.heartbeat_ttl = settings.getint("NEWS_WORKER_HEARTBEAT_TTL", 15)
         scheduler.max_idle_seconds = settings.getfloat("MAX_IDLE_TIME_BEFORE_CLOSE", 0)
         crawler.signals.connect(scheduler.on_spider_idle, signal=signals.spider_idle)
+        # After CrawlState's handler (connected earlier) has sent the run's last message:
+        # `crawler.writer --drain` stops once no worker is alive and the queue is empty.
+        crawler.signals.connect(scheduler.say_goodbye, signal=signals.spider_closed)
         return scheduler
 
     def open(self, spider):
@@ -144,8 +147,10 @@ class SharedFrontier(Scheduler):
         if self.loop is not None and self.loop.running:
             self.loop.stop()
         self.release_finished(everything=True)
-        self.server.delete(self.keys.heartbeat(self.worker))
         super().close(reason)
+
+    def say_goodbye(self, spider, reason):
+        self.server.delete(self.keys.heartbeat(self.worker))
 
     # -- scheduling (scrapy-redis's two methods, calling stats the current way) --
 

@@ -37,6 +37,7 @@ from pathlib import Path
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
+from scrapy.utils.misc import load_object
 
 from crawler import health
 from crawler.processing import ArticleProcessor
@@ -57,16 +58,27 @@ class CrawlState:
     def __init__(self, crawler):
         self.crawler = crawler
         self.stats = crawler.stats
-        db_path = Path(crawler.settings.get("NEWS_DB", "news.db"))
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        self.lock = DatabaseLock(db_path, crawler.settings.get("NEWS_DB_LOCK") or None)
-        try:
-            self.lock.acquire()
-        except DatabaseLocked as error:
-            # Before anything is opened: a clear line and EX_TEMPFAIL, not a traceback.
-            logger.error("%s", error)
-            raise SystemExit(EXIT_LOCKED) from None
-        self.database = NewsDatabase(db_path)
+        store = crawler.settings.get("NEWS_STATE_STORE")
+        if store:
+            # Distributed mode: a store with the same calls that keeps pages in
+            # Redis and sends the rest to the one writer, which holds the lock.
+            self.lock = None
+            self.database = load_object(store)(crawler)
+            # The writer owns the SQLite database: recovery, checkpoints and
+            # outlet health (which needs every worker's counts) are its to do.
+            self.local_database: NewsDatabase | None = None
+        else:
+            db_path = Path(crawler.settings.get("NEWS_DB", "news.db"))
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+            self.lock = DatabaseLock(db_path, crawler.settings.get("NEWS_DB_LOCK") or None)
+            try:
+                self.lock.acquire()
+            except DatabaseLocked as error:
+                # Before anything is opened: a clear line and EX_TEMPFAIL, not a traceback.
+                logger.error("%s", error)
+                raise SystemExit(EXIT_LOCKED) from None
+            self.database = NewsDatabase(db_path)
+            self.local_database = self.database
         # The steps after extraction, sharing this crawl's database.
         self.processor = ArticleProcessor(self.database)
         self.run_id: int | None = None
@@ -159,24 +171,26 @@ class CrawlState:
     # -- signals -------------------------------------------------------------
 
     def spider_opened(self, spider):
-        self.recover_from_earlier_runs()
+        if self.local_database is not None:
+            self.recover_from_earlier_runs(self.local_database)
         arguments = {key: value for key, value in getattr(spider, "arguments", {}).items() if value is not None}
         self.run_id = self.database.start_run(spider.name, arguments)
-        self.checkpoints = task.LoopingCall(self.checkpoint)
-        self.checkpoints.start(self.checkpoint_seconds, now=False)
+        if self.local_database is not None:
+            self.checkpoints = task.LoopingCall(self.checkpoint, self.local_database)
+            self.checkpoints.start(self.checkpoint_seconds, now=False)
 
-    def recover_from_earlier_runs(self) -> None:
+    def recover_from_earlier_runs(self, database: NewsDatabase) -> None:
         """Close the runs a dead process left open, and repair articles it left without derived rows."""
-        for run_id in self.database.close_interrupted_runs():
+        for run_id in database.close_interrupted_runs():
             logger.warning("crawl run %s had been left running by a process that died: marked interrupted", run_id)
-        self.resuming = self.database.last_run_status() not in (None, "finished")
-        for what, count in repair(self.database).items():
+        self.resuming = database.last_run_status() not in (None, "finished")
+        for what, count in repair(database).items():
             logger.warning("repaired %d article(s) without a %s", count, what)
 
-    def checkpoint(self) -> None:
+    def checkpoint(self, database: NewsDatabase) -> None:
         counts, per_outlet = self.counters()
         try:
-            self.database.checkpoint_run(self.run_id, counts, per_outlet, time.monotonic() - self.started)
+            database.checkpoint_run(self.run_id, counts, per_outlet, time.monotonic() - self.started)
         except sqlite3.Error as error:  # the next checkpoint or the run's end writes them again
             logger.warning("could not save the run's counters: %s", error)
 
@@ -208,21 +222,25 @@ class CrawlState:
         if self.checkpoints is not None and self.checkpoints.running:
             self.checkpoints.stop()
         if self.run_id is None:
-            self.lock.release()
+            self.release_lock()
             return
         counts, per_outlet = self.counters()
         # Only a complete run says something about an outlet; a killed one would look quiet.
-        if getattr(spider, "records_outlet_health", False) and reason == "finished":
-            self.record_outlet_runs(per_outlet)
+        if getattr(spider, "records_outlet_health", False) and reason == "finished" and self.local_database:
+            self.record_outlet_runs(self.local_database, per_outlet)
         status = self.status(reason, per_outlet)
         self.database.finish_run(self.run_id, status, counts, per_outlet, time.monotonic() - self.started)
         logger.info("crawl run %s %s: %s", self.run_id, status, counts)
         self.database.close()
-        self.lock.release()
+        self.release_lock()
+
+    def release_lock(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
 
     # -- the outcome ---------------------------------------------------------
 
-    def record_outlet_runs(self, per_outlet: dict[str, dict[str, int]]) -> None:
+    def record_outlet_runs(self, database: NewsDatabase, per_outlet: dict[str, dict[str, int]]) -> None:
         """One judged `outlet_runs` row per outlet of this run; flagged outlets are logged."""
         finished_at = utc_now()
         for key in [*self.outlet_keys, *self.skipped]:
@@ -231,9 +249,9 @@ class CrawlState:
             if key in self.skipped:
                 run.notes[health.SKIPPED] = self.skipped[key]
             run.link_examples = " ".join(self.link_examples.get(key, []))
-            history = self.database.outlet_history(key, self.run_id, self.health_thresholds)
+            history = database.outlet_history(key, self.run_id, self.health_thresholds)
             health.assess(run, history, self.health_thresholds)
-            self.database.save_outlet_run(run)
+            database.save_outlet_run(run)
             if run.flagged:
                 logger.warning("outlet %s flagged %s:\n%s", key, run.health, run.health_reasons)
 

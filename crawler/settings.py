@@ -81,6 +81,45 @@ EXTENSIONS = {
     "crawler.cpu.CpuWorkers": 110,
 }
 
+# Where the crawl keeps its state: empty for the SQLite database of NEWS_DB
+# (locked for this crawl); in distributed mode a function of the crawler
+# returning the store CrawlState writes to instead.
+NEWS_STATE_STORE = ""
+
+# -- many machines (crawler/distributed/, README "Many machines") --------------
+
+# `-s REDIS_URL=redis://host:6379/0` switches a crawl to distributed mode: the
+# add-on applies DISTRIBUTED_SETTINGS over these settings (-s still wins).
+REDIS_URL = None
+ADDONS = {"crawler.distributed.addon.DistributedMode": 0}
+# Every Redis key starts with this, so one Redis can hold separate crawls.
+NEWS_REDIS_PREFIX = "news"
+# Seconds between two requests to one outlet across all workers; unset, DOWNLOAD_DELAY.
+NEWS_SHARED_OUTLET_DELAY = None
+# A worker silent this long is dead: its in-flight requests go back to the frontier.
+NEWS_WORKER_HEARTBEAT_TTL = 15
+# Seconds a worker waits with nothing to do anywhere before it exits; 0 waits for work forever.
+MAX_IDLE_TIME_BEFORE_CLOSE = 0
+DISTRIBUTED_SETTINGS = {
+    # scrapy-redis's scheduler and dupefilter, adapted (crawler/distributed/frontier.py).
+    "SCHEDULER": "crawler.distributed.frontier.SharedFrontier",
+    "DUPEFILTER_CLASS": "crawler.distributed.frontier.SharedDupeFilter",
+    "SPIDER_MIDDLEWARES": {"crawler.distributed.frontier.FrontierStart": 0},
+    "DOWNLOADER_MIDDLEWARES": {
+        **DOWNLOADER_MIDDLEWARES,
+        # Last before the download, so the wait is right before the request leaves.
+        "crawler.distributed.politeness.SharedOutletDelay": 950,
+    },
+    # Pages seen live in Redis; runs, failures and articles go to the writer.
+    "NEWS_STATE_STORE": "crawler.distributed.state.open_shared_state",
+    # Workers extract and validate; `python -m crawler.writer` does the rest.
+    "ITEM_PIPELINES": {
+        "crawler.pipelines.ExtractArticlePipeline": 100,
+        "crawler.pipelines.ValidateArticlePipeline": 200,
+        "crawler.distributed.state.PushArticlePipeline": 300,
+    },
+}
+
 # Only spiders whose outlets need JavaScript switch the download handlers to
 # scrapy-playwright (see NewsSpider.from_crawler), so other crawls never start
 # a browser.

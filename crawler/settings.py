@@ -71,7 +71,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.ValidateArticlePipeline": 200,
     "crawler.pipelines.DeduplicateArticlePipeline": 300,
     "crawler.pipelines.AnalyseArticlePipeline": 400,
-    "crawler.pipelines.StoreArticlePipeline": 500,
+    "crawler.pipelines.StoreArticlePipeline": 600,
 }
 EXTENSIONS = {
     # The run row, failures and pages seen; the middlewares, pipelines and

@@ -21,7 +21,8 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
+
+from crawler.crawlstate import enabled_extension
 
 logger = logging.getLogger(__name__)
 # prctl option from <linux/prctl.h>: the signal a process gets when its parent dies.
@@ -85,10 +86,7 @@ class CpuWorkers:
 
     @classmethod
     def of(cls, crawler) -> "CpuWorkers":
-        workers = crawler.get_extension(cls)
-        if workers is None:
-            raise NotConfigured("crawler.cpu.CpuWorkers must be enabled in EXTENSIONS")
-        return workers
+        return enabled_extension(crawler, cls)
 
     def _executor(self) -> ProcessPoolExecutor:
         if self.executor is None:

@@ -54,6 +54,14 @@ RUN_STAT_PREFIX = "news/"
 LINK_EXAMPLES_KEPT = 3
 
 
+def enabled_extension(crawler, extension_class):
+    """The crawl's instance of a Scrapy extension this project needs, or a clear error."""
+    extension = crawler.get_extension(extension_class)
+    if extension is None:
+        raise NotConfigured(f"{extension_class.__module__}.{extension_class.__name__} must be enabled in EXTENSIONS")
+    return extension
+
+
 class CrawlState:
     def __init__(self, crawler):
         self.crawler = crawler
@@ -108,10 +116,7 @@ class CrawlState:
 
     @classmethod
     def of(cls, crawler) -> "CrawlState":
-        state = crawler.get_extension(cls)
-        if state is None:
-            raise NotConfigured("crawler.crawlstate.CrawlState must be enabled in EXTENSIONS")
-        return state
+        return enabled_extension(crawler, cls)
 
     # -- the interface -------------------------------------------------------
 

@@ -60,15 +60,19 @@ class WorkerCrashed(RuntimeError):
 
 
 class CpuWorkers:
-    def __init__(self, processes: int):
+    def __init__(self, processes: int, analyses: bool = True):
         self.processes = processes
+        # Whether this crawl runs the Kiwi analysis (AnalyseArticlePipeline).
+        self.analyses = analyses
         self.executor: ProcessPoolExecutor | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
         setting = crawler.settings.get("NEWS_CPU_PROCESSES")
         processes = default_processes() if setting in (None, "") else int(setting)
-        workers = cls(processes)
+        # Distributed workers only extract: the writer runs Kiwi, so they need not load it.
+        pipelines = crawler.settings.getwithbase("ITEM_PIPELINES")
+        workers = cls(processes, analyses=any(str(path).endswith("AnalyseArticlePipeline") for path in pipelines))
         crawler.signals.connect(workers.start, signal=signals.spider_opened)
         crawler.signals.connect(workers.close, signal=signals.spider_closed)
         return workers
@@ -77,6 +81,8 @@ class CpuWorkers:
         """Load Kiwi now, before the first response: its first analysis takes
         2-3 s (more on a busy machine), and in the reactor's thread mid-crawl
         it would stall the downloads in flight into timeouts."""
+        if not self.analyses:
+            return
         if self.processes <= 0:
             warm_up()
             return

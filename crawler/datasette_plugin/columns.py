@@ -4,7 +4,7 @@ Two mechanisms, because Datasette's metadata can neither hide a column nor
 parse one:
 
 - every connection gets an SQLite authorizer that reads the internal columns
-  (the MinHash signature, hashes, HTTP validators; news_database.yml) as
+  (story feature bytes, hashes, HTTP validators; news_database.yml) as
   NULL, in any query: table pages, row pages, canned queries, ad-hoc SQL,
   blob downloads. So no response can carry the signature blob.
 - requests for a news database are given Datasette's own arguments before

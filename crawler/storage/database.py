@@ -10,7 +10,7 @@ Their descriptions for users are in crawler/datasette_plugin/news_database.yml.
 
 No Scrapy import: the pipelines, the crawl state, the tools and the tests
 use this module directly. Every lookup on the crawl's hot path goes through
-an index (tests/test_storage.py checks the query plans).
+an index (tests/test_architecture.py checks the query plans).
 """
 from __future__ import annotations
 

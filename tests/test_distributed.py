@@ -139,6 +139,43 @@ def test_first_hops_are_deduplicated_across_workers_but_redirect_hops_pass(redis
         scheduler.close("finished")
 
 
+class WorkerKilled(BaseException):
+    """Stands for SIGKILL: the process stops after its Nth Redis command, whatever it was doing."""
+
+
+def killed_after(server, commands: int):
+    sent = 0
+    send = server.execute_command
+
+    def execute_command(*args, **options):
+        nonlocal sent
+        if sent == commands:
+            raise WorkerKilled
+        sent += 1
+        return send(*args, **options)
+
+    server.execute_command = execute_command
+
+
+@pytest.mark.parametrize("commands", range(4))
+def test_a_worker_killed_while_queueing_never_leaves_a_request_seen_but_not_queued(redis_server, redis_client,
+                                                                                   commands):
+    """Seen and not queued is lost for good: the parent page, crawled again, cannot queue it again."""
+    crawler = distributed_crawler(redis_server)
+    scheduler = SharedFrontier.from_crawler(crawler)
+    scheduler.open(crawler.spider)
+    scheduler.loop.stop()
+    request = scrapy.Request("http://127.0.0.1:9/news/articleView.html?idxno=8", dont_filter=True,
+                             meta={"outlet": "x"})
+    killed_after(scheduler.server, commands)
+    try:
+        scheduler.enqueue_request(request)
+    except WorkerKilled:
+        pass
+    seen = redis_client.sismember(KEYS.dupefilter, scheduler.df.request_fingerprint(request))
+    assert seen == (redis_client.zcard(KEYS.requests) == 1)
+
+
 # -- shared state -------------------------------------------------------------------
 
 def test_the_shared_store_answers_every_database_call_crawlstate_makes():

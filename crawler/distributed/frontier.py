@@ -14,6 +14,9 @@ Three things are added here, each small:
   has finished with it (callback run, items pushed), and a worker whose
   heartbeat has expired has its in-flight requests put back in the queue by
   the next live worker.
+- **Seen means queued.** scrapy-redis records a request's fingerprint and
+  queues the request in two Redis calls; a worker killed between them lost the
+  request for good. `FrontierQueue.push_unless_seen` does both in one script.
 - **Article requests deduplicated across workers.** The spider marks article
   requests `dont_filter` (it dedupes them itself, and a redirect loop must
   fail, not vanish). Its own memory is per process, so in the shared frontier
@@ -54,6 +57,14 @@ local token = redis.sha1hex(found[1])
 redis.call('HSET', KEYS[2], token, found[2] .. '\\n' .. found[1])
 return {found[1], token}
 """
+# Mark a request seen and queue it, atomically: a worker killed between the two
+# steps would leave it seen but never queued, and the parent page, crawled
+# again by another worker, could not queue it a second time.
+QUEUE_UNLESS_SEEN = """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
 # Put a dead worker's in-flight requests back in the queue (unless it came back).
 REQUEUE_INFLIGHT = """
 if redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
@@ -80,6 +91,11 @@ class FrontierQueue(PriorityQueue):
         request = self._decode_request(data)
         request.meta[FRONTIER_TOKEN] = token.decode() if isinstance(token, bytes) else token
         return request
+
+    def push_unless_seen(self, request, seen_key: str, fingerprint: str) -> bool:
+        """Queue a request whose fingerprint is new, recording the fingerprint in the same step."""
+        data = self._encode_request(request)
+        return bool(self.server.eval(QUEUE_UNLESS_SEEN, 2, seen_key, self.key, fingerprint, -request.priority, data))
 
 
 class SharedDupeFilter(RFPDupeFilter):
@@ -155,12 +171,14 @@ class SharedFrontier(Scheduler):
     # -- scheduling (scrapy-redis's two methods, calling stats the current way) --
 
     def enqueue_request(self, request):
-        if (not request.dont_filter or is_first_hop(request)) and self.df.request_seen(request):
-            self.df.log(request, self.spider)
-            self.release(request.meta.get(FRONTIER_TOKEN))
-            return False
+        if not request.dont_filter or is_first_hop(request):
+            if not self.queue.push_unless_seen(request, self.df.key, self.df.request_fingerprint(request)):
+                self.df.log(request, self.spider)
+                self.release(request.meta.get(FRONTIER_TOKEN))
+                return False
+        else:
+            self.queue.push(request)
         self.stats.inc_value("scheduler/enqueued/redis")
-        self.queue.push(request)
         # A redirect or retry hop is now safe in the queue: its first hop is done.
         self.release(request.meta.get(FRONTIER_TOKEN))
         return True

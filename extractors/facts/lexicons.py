@@ -142,10 +142,20 @@ def role_titles() -> dict[str, tuple[str, bool]]:
 
 
 @lru_cache(maxsize=1)
-def korean_surnames() -> tuple[str, ...]:
-    """Two-syllable surnames first, so 남궁현 is 남궁 + 현."""
-    names = [row["surname"] for row in read_rows("korean_surnames.csv")]
-    return tuple(sorted(names, key=lambda name: -len(name)))
+def korean_surnames() -> frozenset[str]:
+    return frozenset(row["surname"] for row in read_rows("korean_surnames.csv"))
+
+
+@lru_cache(maxsize=1)
+def surname_lengths() -> tuple[int, ...]:
+    """Longest first, so 남궁현 is 남궁 + 현."""
+    return tuple(sorted({len(name) for name in korean_surnames()}, reverse=True))
+
+
+def surname_of(word: str) -> str | None:
+    """The surname a word starts with (a set lookup per length: this runs for every word)."""
+    surnames = korean_surnames()
+    return next((word[:length] for length in surname_lengths() if word[:length] in surnames), None)
 
 
 @lru_cache(maxsize=1)

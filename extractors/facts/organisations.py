@@ -367,11 +367,16 @@ def add_repeated_mentions(doc: Document, organisations: list[Organisation]) -> N
     """Later mentions by any form (경북TP는, 기술원과, 경북유나이티드 박서진), and short forms
     that only appear once the long name is known (경북창의대, 자동차기술원장)."""
     taken = [(m.start, m.end) for o in organisations for m in o.mentions]
+    # A form resolves the same way all along: the aliases added below are forms that
+    # already resolved to their organisation, so caching per form changes nothing.
+    resolved: dict[str, Organisation | None] = {}
     for word in doc.words:
         if any(s <= word.start < e for s, e in taken) or ALIAS_DECLARATION.search(doc.text[max(0, word.start - 6):word.start]):
             continue
         for candidate in (word.stem, word.stem[:-1] if word.stem.endswith("장") else ""):
-            organisation = organisation_for_form(candidate, organisations)
+            if candidate not in resolved:
+                resolved[candidate] = organisation_for_form(candidate, organisations)
+            organisation = resolved[candidate]
             if organisation is not None:
                 organisation.mentions.append(OrgMention(organisation.name, candidate, word.start,
                                                         word.start + len(candidate), "repeated"))

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .document import Document, Word
-from .lexicons import compound_titles, korean_surnames, not_person_names, org_suffixes, org_suffixes_longest_first, role_titles
+from .lexicons import compound_titles, not_person_names, org_suffixes, org_suffixes_longest_first, role_titles, surname_of
 from .organisations import Organisation, is_short_form, looks_like_unknown_name
 from .places import PlaceMention, division_forms
 from .rules import Rule
@@ -28,6 +28,7 @@ NOT_NAMES = frozenset({
 })
 REPORTER_TITLES = ("기자", "특파원", "통신원", "객원기자")
 NAME_PIECE_TAG = re.compile(r"^(NN|NR|XSN|XPN)")
+KOREAN_NAME_SHAPE = re.compile(r"[가-힣]{2,4}")
 AGE = re.compile(r"^\(\d{1,3}(?:세)?\)")
 ANAPHOR_ORG = {"도": "province", "시": "city", "군": "county"}
 
@@ -67,14 +68,23 @@ class Context:
     authors: frozenset[str]
 
     def __post_init__(self) -> None:
-        self.org_spans = [(m.start, m.end, o.name) for o in self.organisations for m in o.mentions]
+        # Every rule asks these of every word: offset -> the first mention covering it.
+        self.org_at: dict[int, str] = {}
+        for organisation in self.organisations:
+            for mention in organisation.mentions:
+                for offset in range(mention.start, mention.end):
+                    self.org_at.setdefault(offset, organisation.name)
+        self.place_at: dict[int, PlaceMention] = {}
+        for place in self.places:
+            for offset in range(place.start, place.end):
+                self.place_at.setdefault(offset, place)
 
     def org_of(self, word: Word) -> str | None:
         """The organisation a mention of which covers the start of this word (㈜ may come before it)."""
-        return next((name for start, end, name in self.org_spans if start <= word.start < end), None)
+        return self.org_at.get(word.start)
 
     def place_of(self, word: Word) -> PlaceMention | None:
-        return next((p for p in self.places if p.start <= word.start < p.end), None)
+        return self.place_at.get(word.start)
 
     def is_entity(self, word: Word) -> bool:
         return self.org_of(word) is not None or self.place_of(word) is not None
@@ -127,11 +137,9 @@ def korean_name(context: Context, word: Word, with_particle: bool = False) -> st
     stem = word.stem
     if not with_particle and stem != word.text:
         return None
-    if not re.fullmatch(r"[가-힣]{2,4}", stem) or stem in NOT_NAMES or stem in not_person_names():
+    if not KOREAN_NAME_SHAPE.fullmatch(stem) or stem in NOT_NAMES or stem in not_person_names():
         return None
-    if stem in division_forms() or context.is_entity(word) or context.org_by_tail(stem):
-        return None
-    surname = next((s for s in korean_surnames() if stem.startswith(s)), None)
+    surname = surname_of(stem)
     if surname is None or not 1 <= len(stem) - len(surname) <= 2:
         return None
     nominal = [m for m in word.morphs if m.end <= word.stem_end]
@@ -139,6 +147,9 @@ def korean_name(context: Context, word: Word, with_particle: bool = False) -> st
         return None  # 이번/MM, 한편/MAG, 두드리/VV (names may come in pieces: 백/NR 승/NNB 현/NNG)
     if len(nominal) == 1 and nominal[0].tag == "NNG" and len(stem) == 2:
         return None  # 2-syllable common nouns (정책, 성과)
+    # The lookups in the article's organisations and places come last: they cost the most.
+    if stem in division_forms() or context.is_entity(word) or context.org_by_tail(stem):
+        return None
     return stem
 
 

@@ -105,7 +105,8 @@ def locative_short_forms(doc: Document) -> dict[str, int]:
 def place_in_word(doc: Document, word: Word, previous: Word | None, context: Context | None) -> PlaceMention | None:
     for variant in word.stem_variants():
         for form, tail in splits_of(variant):
-            if tail and not allowed_tail(tail):
+            # Most words name no place: the form lookup goes first, it is the cheapest test.
+            if not is_place_form(form) or (tail and not allowed_tail(tail)):
                 continue
             mention = korean_place(doc, word, form, previous, context, tail) or foreign_place(word, form, tail)
             if mention:
@@ -116,6 +117,11 @@ def place_in_word(doc: Document, word: Word, previous: Word | None, context: Con
 def splits_of(variant: str) -> list[tuple[str, str]]:
     """(form, tail) pairs, the longest form first."""
     return [(variant[:cut], variant[cut:]) for cut in range(len(variant), 1, -1)]
+
+
+def is_place_form(form: str) -> bool:
+    """Whether `korean_place` or `foreign_place` could read this form as a place at all."""
+    return form in division_forms() or form in KOREA_FORMS or form in foreign_places()
 
 
 def allowed_tail(tail: str) -> bool:

@@ -58,6 +58,8 @@ class ArticleStep:
         raise NotImplementedError
 
     def reject(self, item, reason: str):
+        if isinstance(item, ArticleItem):
+            self.state.processor.forget_in_progress(item)
         url = getattr(item, "fetched_url", "") or item.url
         outlet = item.outlet if isinstance(item, PageItem) else item.site
         self.state.record_failure(url, outlet, self.stage, reason)

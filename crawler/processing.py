@@ -68,11 +68,19 @@ class ArticleProcessor:
     def __init__(self, database: NewsDatabase):
         self.database = database
         self.urls_this_run: set[str] = set()
+        # Texts past deduplication and not yet stored, by (content hash, outlet).
+        # With CPU worker processes several articles are analysed at once, and
+        # a copy of a text still being analysed is not in the database yet.
+        self.texts_in_progress: dict[tuple[str, str], str] = {}
 
     def process(self, item: ArticleItem) -> ArticleItem:
         """Every step in order; raises `Duplicate` for an item that is not stored."""
-        for step in (self.deduplicate, self.analyse, self.store):
-            item = step(item)
+        try:
+            for step in (self.deduplicate, self.analyse, self.store):
+                item = step(item)
+        except Exception:
+            self.forget_in_progress(item)
+            raise
         return item
 
     def deduplicate(self, item: ArticleItem) -> ArticleItem:
@@ -81,7 +89,9 @@ class ArticleProcessor:
             raise Duplicate(f"already stored this run under its canonical URL: {item.url}", "duplicate_url")
         self.urls_this_run.add(item.url)
         item.content_hash = content_hash(item.body)
-        same_text = self.database.same_content_elsewhere(item.content_hash, item.site, item.url)
+        in_progress = self.texts_in_progress.get((item.content_hash, item.site))
+        same_text = (in_progress if in_progress != item.url else None) or self.database.same_content_elsewhere(
+            item.content_hash, item.site, item.url)
         if same_text:
             raise Duplicate(f"same text as {same_text}: {item.url}", "duplicates")
         previous = self.database.stored_article(item.url)
@@ -93,6 +103,7 @@ class ArticleProcessor:
         else:
             item.url, item.story_id, item.version, item.save_status = (
                 previous.url, previous.story_id, previous.version + 1, "updated")
+        self.texts_in_progress[item.content_hash, item.site] = item.url
         return item
 
     def analyse(self, item: ArticleItem) -> ArticleItem:
@@ -103,8 +114,16 @@ class ArticleProcessor:
 
     def store(self, item: ArticleItem) -> ArticleItem:
         """The article and everything derived from it (index, version, story), in one transaction."""
-        if item.save_status == "unchanged":
-            self.database.touch_article(item.url, item.etag, item.last_modified)
-        else:
-            item.story_id = self.database.save_article(asdict(item), self.database.stored_article(item.url))
+        try:
+            if item.save_status == "unchanged":
+                self.database.touch_article(item.url, item.etag, item.last_modified)
+            else:
+                item.story_id = self.database.save_article(asdict(item), self.database.stored_article(item.url))
+        finally:
+            self.forget_in_progress(item)
         return item
+
+    def forget_in_progress(self, item: ArticleItem) -> None:
+        """Once stored (the database answers for it) or failed (a copy may still be stored)."""
+        if item.content_hash and self.texts_in_progress.get((item.content_hash, item.site)) == item.url:
+            del self.texts_in_progress[item.content_hash, item.site]

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from tests.conftest import REPO_ROOT
 
@@ -31,8 +34,6 @@ def test_urls_spider_stores_given_articles_and_exports_jsonl(mirror, tmp_path):
     assert by_site["jeonbuk-saenal"]["title"] == "전북도, 자동차부품․뿌리기업 우즈베키스탄 진출 시동!"
     assert "body" in by_site["hanbit-news"] and "12조" in by_site["hanbit-news"]["body"]
 
-    import sqlite3
-
     connection = sqlite3.connect(tmp_path / "news.db")
     assert connection.execute("select count(*) from articles").fetchone()[0] == 3
     failures = connection.execute("select url, reason from failures").fetchall()
@@ -44,3 +45,44 @@ def test_scrapy_list_shows_both_spiders():
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["news", "urls"]
+
+
+class CopiesSite:
+    """One article's page served under many URLs, as some CMSs serve a story under several ids."""
+
+    def __init__(self, page: bytes, copies: int):
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *arguments):
+                pass
+
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.end_headers()
+                self.wfile.write(page)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        port = self.server.server_address[1]
+        self.urls = [f"http://127.0.0.1:{port}/news/{number}" for number in range(copies)]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def test_copies_analysed_at_once_in_worker_processes_are_stored_once(tmp_path):
+    """Two CPU worker processes analyse several articles at a time: a copy whose twin is still
+    being analysed (and so not yet in the database) is a duplicate all the same."""
+    page = (REPO_ROOT / "datasets/mirror/sites/hanbit-news/news/articleView.html@idxno=31648").read_bytes()
+    site = CopiesSite(page, 12)
+    (tmp_path / "urls.txt").write_text("\n".join(site.urls) + "\n", "utf-8")
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "urls", "-a", f"file={tmp_path / 'urls.txt'}",
+             "-s", f"NEWS_DB={tmp_path / 'news.db'}", "-s", "NEWS_CPU_PROCESSES=2", "-s", "ROBOTSTXT_OBEY=False",
+             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"],
+            cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    finally:
+        site.server.shutdown()
+    assert result.returncode == 0, result.stderr[-4000:]
+    connection = sqlite3.connect(tmp_path / "news.db")
+    assert connection.execute("select count(*) from articles").fetchone()[0] == 1
+    per_outlet = json.loads(connection.execute("select per_outlet from crawl_runs").fetchone()[0])
+    assert sum(counts.get("duplicates", 0) for counts in per_outlet.values()) == 11

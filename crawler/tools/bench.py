@@ -201,12 +201,13 @@ def bench_stages(workdir: Path) -> None:
 class SyntheticSite:
     """A loopback site of END_TO_END_ARTICLES distinct articles, made from the mirror's pages.
 
-    Each copy gets its own number in the title and a sentence of its own, so
-    each is a new article with a new content hash.
+    Each copy gets its own number in the title and in its body's first
+    paragraph, so each is a new article with a new content hash (copies of
+    one text would be dropped as duplicates, not stored, and not counted).
     """
 
     def __init__(self, pages: list[tuple[bytes, str]], count: int):
-        self.pages = pages
+        self.pages = [(html.decode("utf-8", "replace"), anchor) for html, anchor in body_anchors(pages)]
         self.count = count
         site = self
 
@@ -230,10 +231,9 @@ class SyntheticSite:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def page(self, number: int) -> bytes:
-        html, _ = self.pages[number % len(self.pages)]
-        text = html.decode("utf-8", "replace")
+        text, anchor = self.pages[number % len(self.pages)]
         text = re.sub(r"<title>", f"<title>[{number}] ", text, count=1)
-        text = text.replace("</p>", f" 이 문장은 벤치마크 기사 {number}번에만 있다.</p>", 1)
+        text = text.replace(anchor, f"{anchor} 벤치마크 기사 {number}번")
         return text.encode("utf-8")
 
     def urls(self) -> list[str]:
@@ -247,6 +247,24 @@ class SyntheticSite:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+
+def body_anchors(pages: list[tuple[bytes, str]]) -> list[tuple[bytes, str]]:
+    """Pages with the first words of their body as written in the HTML (where a copy's number goes,
+    in the body and in any summary that repeats it)."""
+    from extractors import ExtractionError, extract_article
+
+    anchored = []
+    for html, url in pages:
+        try:
+            body = extract_article(html, url, facts=False).body
+        except ExtractionError:
+            continue
+        text = html.decode("utf-8", "replace")
+        anchor = next((line[:12] for line in body.splitlines() if len(line) >= 12 and line[:12] in text), None)
+        if anchor:
+            anchored.append((html, anchor))
+    return anchored
 
 
 @dataclass

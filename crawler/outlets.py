@@ -21,6 +21,7 @@ import re
 import sys
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -70,7 +71,7 @@ class Outlet:
     def family(self) -> CmsFamily:
         return get_family(self.cms) if self.cms else GENERIC
 
-    @property
+    @cached_property  # asked for every link a crawl sees
     def site_hosts(self) -> frozenset[str]:
         return frozenset({site_host(self.homepage), *(site_host(host) for host in self.article_hosts)})
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from crawler.outlets import Outlet, load_outlets
 from crawler.browser import INSTALL_HINT
 from crawler.spiders.base import ArticleFetchingSpider, use_browser_if_needed
-from extractors.urls import site_host
+from extractors.urls import is_web_url, site_host
 
 
 class UrlsSpider(ArticleFetchingSpider):
@@ -40,10 +40,10 @@ class UrlsSpider(ArticleFetchingSpider):
             raise ValueError("give -a url=URL or -a file=PATH (one URL a line)")
         return urls
 
-    def outlet_for(self, url: str, registry: list[Outlet]) -> Outlet:
-        for outlet in registry:
-            if outlet.is_own_url(url):
-                return outlet
+    def outlet_for(self, url: str, outlets_by_host: dict[str, Outlet]) -> Outlet:
+        outlet = outlets_by_host.get(site_host(url)) if is_web_url(url) else None
+        if outlet is not None:
+            return outlet
         # An outlet the registry does not know: no CMS family, so the
         # extractor guesses one from the page.
         parts = urlsplit(url)
@@ -54,8 +54,12 @@ class UrlsSpider(ArticleFetchingSpider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        registry = load_outlets(crawler.settings.get("OUTLETS_FILE"))
-        spider.targets = [(spider.outlet_for(url, registry), url) for url in spider.given_urls()]
+        # By host, not by asking every outlet about every URL: a file may hold a whole archive's URLs.
+        outlets_by_host: dict[str, Outlet] = {}
+        for outlet in load_outlets(crawler.settings.get("OUTLETS_FILE")):
+            for host in outlet.site_hosts:
+                outlets_by_host.setdefault(host, outlet)
+        spider.targets = [(spider.outlet_for(url, outlets_by_host), url) for url in spider.given_urls()]
         for outlet, _ in spider.targets:
             if outlet not in spider.outlets:
                 spider.outlets.append(outlet)

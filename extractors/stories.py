@@ -25,6 +25,7 @@ analyses a stored article again.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import math
@@ -32,7 +33,7 @@ import struct
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from extractors.analysis import ArticleAnalysis, analyse_article
 
@@ -97,6 +98,7 @@ CONFLICT_SIGNALS = {"quantities": QUANTITY, "dates": DATE, "places": PLACE}
 # many event facts it shares (figures, and years other than the year of
 # publication): the less the event evidence, the more of the text must agree.
 TEXT_CONTAINMENT_BY_SHARED_FACTS = (0.35, 0.25, 0.10)
+MIN_TEXT_CONTAINMENT = min(TEXT_CONTAINMENT_BY_SHARED_FACTS)
 # Days, months and clock times are no event evidence: every release of a
 # week shares them (nor is the year of publication, below).
 WEAK_EVIDENCE_SLOTS = frozenset({"q|시", "q|분", "d|월", "d|일"})
@@ -137,6 +139,31 @@ class StoryFeatures:
         facts_bytes = data[16 + 4 * count:]
         facts = facts_bytes.decode("utf-8").split("\x1f") if facts_bytes else []
         return cls(shingles, shingle_count, facts, None if day < 0 else day, body_chars)
+
+    # A new article is compared with up to MAX_CANDIDATES stored ones: what each
+    # comparison derives from one side is derived once per article.
+    @cached_property
+    def shingle_set(self) -> frozenset[int]:
+        return frozenset(self.shingles)
+
+    @cached_property
+    def fact_set(self) -> frozenset[str]:
+        return frozenset(self.facts)
+
+    @cached_property
+    def slots_by_kind(self) -> dict[str, dict[str, set[str]]]:
+        """kind -> slot -> values, from "kind|slot|value" facts."""
+        slots: dict[str, dict[str, set[str]]] = {}
+        for fact in self.facts:
+            fact_kind, _, rest = fact.partition("|")
+            slot, _, value = rest.rpartition("|")
+            slots.setdefault(fact_kind, {}).setdefault(slot, set()).add(value)
+        return slots
+
+    def shingles_up_to(self, limit: int) -> frozenset[int] | set[int]:
+        if not self.shingles or self.shingles[-1] <= limit:
+            return self.shingle_set
+        return set(self.shingles[:bisect.bisect_right(self.shingles, limit)])
 
     def index_terms(self) -> list[int]:
         """SQLite integer keys under which the story index posts this article:
@@ -376,8 +403,7 @@ def shingle_overlap(first: StoryFeatures, second: StoryFeatures) -> tuple[float,
     if not first.shingles or not second.shingles:
         return 0.0, 0.0
     limit = min(_sketch_limit(first), _sketch_limit(second))
-    kept_first = {value for value in first.shingles if value <= limit}
-    kept_second = {value for value in second.shingles if value <= limit}
+    kept_first, kept_second = first.shingles_up_to(limit), second.shingles_up_to(limit)
     union = len(kept_first | kept_second)
     jaccard = len(kept_first & kept_second) / union if union else 0.0
     shared = jaccard * (first.shingle_count + second.shingle_count) / (1 + jaccard)
@@ -389,13 +415,7 @@ def _sketch_limit(features: StoryFeatures) -> int:
 
 
 def _slots(features: StoryFeatures, kind: str) -> dict[str, set[str]]:
-    slots: dict[str, set[str]] = {}
-    for fact in features.facts:
-        fact_kind, _, rest = fact.partition("|")
-        if fact_kind == kind:
-            slot, _, value = rest.rpartition("|")
-            slots.setdefault(slot, set()).add(value)
-    return slots
+    return features.slots_by_kind.get(kind, {})
 
 
 def contradictions(first: StoryFeatures, second: StoryFeatures, kind: str) -> list[str]:
@@ -415,7 +435,7 @@ def shared_event_facts(first: StoryFeatures, second: StoryFeatures) -> int:
         for day in (first.published_day, second.published_day) if day is not None
     }
     return sum(
-        1 for fact in set(first.facts) & set(second.facts)
+        1 for fact in first.fact_set & second.fact_set
         if fact.startswith((QUANTITY + "|", DATE + "|")) and fact.rpartition("|")[0] not in WEAK_EVIDENCE_SLOTS
         and fact not in publication_years
     )

@@ -29,7 +29,8 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from extractors.stories import MAX_STORY_SPAN_DAYS, StoryFeatures, compare, publication_day
+from extractors.stories import (MAX_STORY_SPAN_DAYS, MIN_TEXT_CONTAINMENT, StoryFeatures, compare, publication_day,
+                                shingle_overlap)
 
 # Postings of one key read per lookup: a key shared by more articles within
 # a story's span says little about any of them.
@@ -154,6 +155,9 @@ class StoryIndex:
     def _best_story(self, features: StoryFeatures) -> str | None:
         best_story, best_overlap = None, -1.0
         for candidate in self.candidates(features):
+            containment, _ = shingle_overlap(features, candidate.features)
+            if containment <= best_overlap or containment < MIN_TEXT_CONTAINMENT:
+                continue  # it could not win: `compare` asks at least this much overlap, and the best so far more
             comparison = compare(features, candidate.features)
             if comparison.same and comparison.containment > best_overlap:
                 best_story, best_overlap = candidate.story_id, comparison.containment

@@ -25,7 +25,6 @@ analyses a stored article again.
 """
 from __future__ import annotations
 
-import bisect
 import hashlib
 import json
 import math
@@ -34,6 +33,8 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache
+
+import numpy as np
 
 from extractors.analysis import ArticleAnalysis, analyse_article
 
@@ -135,16 +136,19 @@ class StoryFeatures:
     @classmethod
     def from_bytes(cls, data: bytes) -> "StoryFeatures":
         count, shingle_count, day, body_chars = struct.unpack_from("<IIiI", data)
-        shingles = list(struct.unpack_from(f"<{count}I", data, 16))
+        shingle_array = np.frombuffer(data, dtype="<u4", count=count, offset=16)
         facts_bytes = data[16 + 4 * count:]
         facts = facts_bytes.decode("utf-8").split("\x1f") if facts_bytes else []
-        return cls(shingles, shingle_count, facts, None if day < 0 else day, body_chars)
+        features = cls(shingle_array.tolist(), shingle_count, facts, None if day < 0 else day, body_chars)
+        features.__dict__["shingle_array"] = shingle_array  # the cached_property below, already at hand
+        return features
 
     # A new article is compared with up to MAX_CANDIDATES stored ones: what each
     # comparison derives from one side is derived once per article.
     @cached_property
-    def shingle_set(self) -> frozenset[int]:
-        return frozenset(self.shingles)
+    def shingle_array(self) -> np.ndarray:
+        """The sorted, distinct hashes as an array: overlaps are counted in C."""
+        return np.asarray(self.shingles, dtype="<u4")
 
     @cached_property
     def fact_set(self) -> frozenset[str]:
@@ -160,10 +164,11 @@ class StoryFeatures:
             slots.setdefault(fact_kind, {}).setdefault(slot, set()).add(value)
         return slots
 
-    def shingles_up_to(self, limit: int) -> frozenset[int] | set[int]:
+    def shingles_up_to(self, limit: int) -> np.ndarray:
+        array = self.shingle_array
         if not self.shingles or self.shingles[-1] <= limit:
-            return self.shingle_set
-        return set(self.shingles[:bisect.bisect_right(self.shingles, limit)])
+            return array
+        return array[:int(np.searchsorted(array, limit, side="right"))]
 
     def index_terms(self) -> list[int]:
         """SQLite integer keys under which the story index posts this article:
@@ -404,10 +409,21 @@ def shingle_overlap(first: StoryFeatures, second: StoryFeatures) -> tuple[float,
         return 0.0, 0.0
     limit = min(_sketch_limit(first), _sketch_limit(second))
     kept_first, kept_second = first.shingles_up_to(limit), second.shingles_up_to(limit)
-    union = len(kept_first | kept_second)
-    jaccard = len(kept_first & kept_second) / union if union else 0.0
+    common = shared_values(kept_first, kept_second)
+    union = kept_first.size + kept_second.size - common
+    jaccard = common / union if union else 0.0
     shared = jaccard * (first.shingle_count + second.shingle_count) / (1 + jaccard)
     return min(1.0, shared / min(first.shingle_count, second.shingle_count)), jaccard
+
+
+def shared_values(first: np.ndarray, second: np.ndarray) -> int:
+    """How many values two sorted arrays of distinct values have in common."""
+    if not first.size or not second.size:
+        return 0
+    if first.size > second.size:
+        first, second = second, first
+    positions = np.minimum(np.searchsorted(second, first), second.size - 1)
+    return int(np.count_nonzero(second[positions] == first))
 
 
 def _sketch_limit(features: StoryFeatures) -> int:

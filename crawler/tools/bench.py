@@ -49,6 +49,9 @@ GOLD_DIR = DATASETS_DIR / "gold"
 # Articles served for the end-to-end crawl: enough for the rate to settle
 # after start-up, few enough for the bench to stay under 10 minutes.
 END_TO_END_ARTICLES = 600
+# This machine's speed varies from minute to minute (a shared VM), so each
+# configuration runs this many times, alternating, and the best run counts.
+END_TO_END_ROUNDS = 2
 
 
 def section(title: str) -> None:
@@ -275,6 +278,10 @@ class CrawlFigures:
     peak_mb: float
     failures: int
 
+    @property
+    def overall_rate(self) -> float:
+        return self.articles / max(self.duration, 0.001)
+
 
 def crawl_urls(urls_file: Path, db_path: Path, processes: int, log_file: Path) -> CrawlFigures:
     settings = ["-s", f"NEWS_DB={db_path}", "-s", f"NEWS_CPU_PROCESSES={processes}", "-s", "AUTOTHROTTLE_ENABLED=False",
@@ -296,25 +303,32 @@ def crawl_urls(urls_file: Path, db_path: Path, processes: int, log_file: Path) -
                         run[2] or 0)
 
 
-def bench_end_to_end(workdir: Path, count: int) -> None:
+def bench_end_to_end(workdir: Path, count: int, rounds: int = END_TO_END_ROUNDS) -> None:
     from crawler.cpu import default_processes
 
-    section(f"End to end: a real `scrapy crawl urls` of {count} new articles on loopback")
+    section(f"End to end: a real `scrapy crawl urls` of {count} new articles on loopback, best of {rounds} rounds")
     both = default_processes()
+    labels = {0: "one core (in the reactor)", both: f"{both} worker processes"}
     with SyntheticSite(mirror_article_pages(), count) as site:
         urls_file = workdir / "urls.txt"
         urls_file.write_text("\n".join(site.urls()), "utf-8")
-        results = {}
-        for label, processes in (("one core (in the reactor)", 0), (f"{both} worker processes", both)):
-            figures = crawl_urls(urls_file, workdir / f"e2e-{processes}.db", processes, workdir / f"e2e-{processes}.log")
-            results[processes] = figures
-            print(f"{label:<28} {figures.articles} articles in {figures.duration:5.1f} s "
-                  f"= {figures.articles / max(figures.duration, 0.001):5.1f} articles/s overall, "
-                  f"{figures.steady_rate:5.1f}/s after start-up | {figures.failures} failures | "
-                  f"peak memory {figures.peak_mb:,.0f} MB (all processes)")
+        results: dict[int, CrawlFigures] = {}
+        for round_number in range(1, rounds + 1):
+            for processes, label in labels.items():
+                db_path = workdir / f"e2e-{processes}-{round_number}.db"
+                figures = crawl_urls(urls_file, db_path, processes, db_path.with_suffix(".log"))
+                print(f"round {round_number}: {label:<26} {figures.articles} articles in {figures.duration:5.1f} s "
+                      f"= {figures.overall_rate:5.1f} articles/s overall, {figures.steady_rate:5.1f}/s after "
+                      f"start-up | {figures.failures} failures | peak memory {figures.peak_mb:,.0f} MB (all processes)")
+                if processes not in results or figures.overall_rate > results[processes].overall_rate:
+                    results[processes] = figures
+    for processes, label in labels.items():
+        figures = results[processes]
+        print(f"best: {label:<30} {figures.overall_rate:5.1f} articles/s overall, "
+              f"{figures.steady_rate:5.1f}/s after start-up")
     if results[0].steady_rate and both:
         print(f"gain with {both} workers: {results[both].steady_rate / results[0].steady_rate:.2f}× (after start-up), "
-              f"{(results[both].articles / results[both].duration) / (results[0].articles / results[0].duration):.2f}× overall")
+              f"{results[both].overall_rate / results[0].overall_rate:.2f}× overall")
 
 
 # -- 4. incremental crawl of the mirror ------------------------------------------------------

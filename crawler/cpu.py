@@ -5,7 +5,7 @@ article; run in the reactor's thread they stall every download in flight
 and use one core. `CpuWorkers` (a Scrapy extension) runs them in a process
 pool instead: `NEWS_CPU_PROCESSES` workers (default: one per core; 0 runs
 them in the reactor's thread, as a one-core machine should). Each worker
-loads Kiwi once (about 550 MB).
+loads Kiwi once (about 350 MB).
 """
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def die_with_the_crawl() -> None:
     """A worker's initializer: the kernel kills it when the crawl process dies.
 
     A crawl killed with SIGKILL cannot stop its workers, and each holds
-    Kiwi's 550 MB; Linux's PR_SET_PDEATHSIG ends them with it.
+    Kiwi's 350 MB; Linux's PR_SET_PDEATHSIG ends them with it.
     """
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)

@@ -26,7 +26,7 @@ NEWS_MAX_LIST_PAGES = 50
 # extractor's own minimum unless overridden.
 NEWS_MIN_BODY_CHARS = MIN_BODY_CHARS
 # Worker processes for the CPU-bound steps (extraction, Kiwi): empty for one
-# per core, 0 to run them in the reactor's thread. Each loads Kiwi (~550 MB).
+# per core, 0 to run them in the reactor's thread. Each loads Kiwi (~350 MB).
 NEWS_CPU_PROCESSES = ""
 # Headless Chromium for outlets flagged needs_js. Empty: Playwright's own
 # browser, else chromium on the PATH (crawler/browser.py); with none of them

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 @lru_cache(maxsize=1)
 def get_kiwi():
-    """The process-wide Kiwi analyser, loaded on first use (about 1.2 s, 550 MB).
+    """The process-wide Kiwi analyser, loaded on first use (about 1.2 s, 350 MB).
 
     Without the multi-word dictionary (WikiData titles of works and foreign
     names written with spaces, such as 제이크 설리번): loading and the first

@@ -114,7 +114,7 @@ def crawl_until_killed(command, db_path, rng, reader_problems: list[str]) -> boo
                 workers = child_pids(process.pid)
                 process.send_signal(signal.SIGKILL)
                 process.wait()
-                # Its CPU worker processes die with it (they hold Kiwi's 550 MB each).
+                # Its CPU worker processes die with it (they hold Kiwi's 350 MB each).
                 deadline = time.monotonic() + 10
                 while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
                     time.sleep(0.1)

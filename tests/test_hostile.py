@@ -21,10 +21,10 @@ from extractors.urls import canonical_url
 from tests.conftest import Crawl
 
 SUITE = HostileSuite.load()
-# Kiwi alone takes about 550 MB and a crawl peaks near 700 MB; a 50 MB page,
+# Kiwi alone takes about 350 MB and a crawl peaks near 450 MB; a 50 MB page,
 # let alone a 9.8 GB gzip bomb, held whole in memory would break through this.
 PEAK_MEMORY_BOUND_MB = 1200
-# Each CPU worker process (crawler/cpu.py) holds its own Kiwi: about 600 MB.
+# Each CPU worker process (crawler/cpu.py) holds its own Kiwi: about 420 MB.
 WORKER_MEMORY_BOUND_MB = 700
 
 

@@ -35,7 +35,7 @@ STYLESHEET = "news.css"
 @hookimpl
 async def startup(datasette):
     await config.detect_news_databases(datasette)
-    # Loads Kiwi's model (about 1.5 s) and touches it once before any request.
+    # Loads Kiwi's model (about 1.2 s) and touches it once before any request.
     index_text("수출계약을 체결했다")
 
 

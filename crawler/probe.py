@@ -20,7 +20,7 @@ import urllib.error
 import urllib.request
 import urllib.robotparser
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from crawler import discovery
@@ -331,14 +331,13 @@ def probe(url: str, key: str | None = None, name: str | None = None, region: str
     needs_js = bool(report.articles) and all(article.javascript_shell for article in report.articles)
     if needs_js:
         report.notes.append("its article pages are JavaScript shells: needs_js is true (check them in a browser)")
-    report.outlet = Outlet(**{**outlet.__dict__, **registry_overrides(family, homepage, report.sources,
-                                                                        homepage_articles),
-                              "needs_js": needs_js, "source": (extracted or candidates or [""])[0]})
+    report.outlet = replace(outlet, **registry_overrides(family, homepage, report.sources, homepage_articles),
+                            needs_js=needs_js, source=(extracted or candidates or [""])[0])
     return report
 
 
 def registry_row(outlet: Outlet) -> str:
-    values = {**outlet.__dict__, "needs_js": "true" if outlet.needs_js else "false"}
+    values = {**asdict(outlet), "needs_js": "true" if outlet.needs_js else "false"}
     for column in ("article_hosts", "list_paths", "feeds", "sitemaps"):
         values[column] = " ".join(values[column])
     buffer = io.StringIO()

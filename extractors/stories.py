@@ -457,9 +457,11 @@ def shared_event_facts(first: StoryFeatures, second: StoryFeatures) -> int:
     )
 
 
-def compare(first: StoryFeatures, second: StoryFeatures, without: frozenset[str] = frozenset()) -> StoryComparison:
-    """Compare two articles; `without` names SIGNALS to leave out (for ablation)."""
-    containment, jaccard = shingle_overlap(first, second)
+def compare(first: StoryFeatures, second: StoryFeatures, without: frozenset[str] = frozenset(),
+            overlap: tuple[float, float] | None = None) -> StoryComparison:
+    """Compare two articles; `without` names SIGNALS to leave out (for ablation);
+    `overlap` is their `shingle_overlap` when the caller has it already."""
+    containment, jaccard = overlap or shingle_overlap(first, second)
     days_apart = None
     if first.published_day is not None and second.published_day is not None:
         days_apart = abs(first.published_day - second.published_day)

@@ -155,10 +155,10 @@ class StoryIndex:
     def _best_story(self, features: StoryFeatures) -> str | None:
         best_story, best_overlap = None, -1.0
         for candidate in self.candidates(features):
-            containment, _ = shingle_overlap(features, candidate.features)
-            if containment <= best_overlap or containment < MIN_TEXT_CONTAINMENT:
+            overlap = shingle_overlap(features, candidate.features)
+            if overlap[0] <= best_overlap or overlap[0] < MIN_TEXT_CONTAINMENT:
                 continue  # it could not win: `compare` asks at least this much overlap, and the best so far more
-            comparison = compare(features, candidate.features)
+            comparison = compare(features, candidate.features, overlap=overlap)
             if comparison.same and comparison.containment > best_overlap:
                 best_story, best_overlap = candidate.story_id, comparison.containment
         return best_story

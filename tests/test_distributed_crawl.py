@@ -111,7 +111,10 @@ def test_a_writer_killed_mid_batch_loses_and_duplicates_nothing(mirror, static_c
     writer = crawl.start_writer("--batch-size", "20")
 
     def stored() -> int:
-        return crawl.query("select count(*) from articles")[0][0] if crawl.db_path.exists() else 0
+        # The writer creates the file first and its tables a moment later.
+        if not crawl.db_path.exists() or not crawl.query("select 1 from sqlite_master where name = 'articles'"):
+            return 0
+        return crawl.query("select count(*) from articles")[0][0]
 
     wait_until(lambda: stored() >= 1 and client.llen(KEYS.items_processing) >= 2, 120, "a batch half applied")
     writer.send_signal(signal.SIGKILL)

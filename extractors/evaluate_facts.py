@@ -19,36 +19,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extractors.scoring import Counts
+
 DEFAULT_GOLD_DIR = Path(__file__).resolve().parent.parent / "datasets" / "gold" / "facts"
 ENTITY_TYPES = ("ORG", "PERSON", "PLACE", "MONEY", "DATE")
 
 
 @dataclass
-class Score:
-    true_positives: int = 0
-    false_positives: int = 0
-    false_negatives: int = 0
+class Score(Counts):
     misses: list = field(default_factory=list)
-
-    def add(self, tp: int, fp: int, fn: int) -> None:
-        self.true_positives += tp
-        self.false_positives += fp
-        self.false_negatives += fn
-
-    @property
-    def precision(self) -> float:
-        found = self.true_positives + self.false_positives
-        return self.true_positives / found if found else 1.0
-
-    @property
-    def recall(self) -> float:
-        expected = self.true_positives + self.false_negatives
-        return self.true_positives / expected if expected else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
     def as_dict(self) -> dict:
         return {"precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
@@ -91,7 +70,7 @@ def score_entities(kind: str, gold: list[dict], predicted: list[dict], score: Sc
     if kind == "PERSON":
         matched = {k for k in matched if roles_match(gold_keys[k].get("role"), predicted_keys[k].get("role"))}
     tp = len(matched)
-    score.add(tp, len(predicted_keys) - tp, len(gold_keys) - tp)
+    score.count(tp, len(predicted_keys) - tp, len(gold_keys) - tp)
     score.misses += [(article, "missed", gold_keys[k]) for k in gold_keys if k not in matched]
     score.misses += [(article, "false", predicted_keys[k]) for k in predicted_keys if k not in matched]
 
@@ -118,13 +97,13 @@ def score_agreements(gold: list[dict], predicted: list[dict], score: Score, arti
         else:
             unmatched.remove(match)
             tp += 1
-    score.add(tp, len(unmatched), len(gold) - tp)
+    score.count(tp, len(unmatched), len(gold) - tp)
     score.misses += [(article, "false", p) for p in unmatched]
 
 
 def score_regions(gold: list[str], predicted: list[str], score: Score, article: str) -> None:
     tp = len(set(gold) & set(predicted))
-    score.add(tp, len(set(predicted)) - tp, len(set(gold)) - tp)
+    score.count(tp, len(set(predicted)) - tp, len(set(gold)) - tp)
     if set(gold) != set(predicted):
         score.misses.append((article, "regions", {"gold": gold, "predicted": predicted}))
 

@@ -26,6 +26,7 @@ from pathlib import Path
 import yaml
 
 from extractors.analysis import analyse_article
+from extractors.scoring import Counts
 from extractors.stories import CONFLICT_SIGNALS, SIGNALS, StoryFeatures, compare, shingle_overlap, story_features
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -45,26 +46,10 @@ class LabelledArticle:
     features: StoryFeatures | None = None
 
 
-@dataclass
-class PairScores:
-    true_positives: int = 0
-    false_positives: int = 0
-    false_negatives: int = 0
-
-    @property
-    def precision(self) -> float:
-        predicted = self.true_positives + self.false_positives
-        return self.true_positives / predicted if predicted else 1.0
-
-    @property
-    def recall(self) -> float:
-        actual = self.true_positives + self.false_negatives
-        return self.true_positives / actual if actual else 1.0
-
+class PairScores(Counts):
     def add(self, truth: bool, predicted: bool) -> None:
-        self.true_positives += truth and predicted
-        self.false_positives += predicted and not truth
-        self.false_negatives += truth and not predicted
+        """One pair: whether it is truly one story, and whether it was judged one."""
+        self.count(truth and predicted, predicted and not truth, truth and not predicted)
 
     def row(self) -> str:
         return (f"precision {self.precision:.3f}  recall {self.recall:.3f}  "

@@ -40,6 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from crawler.storage.stories import UNDATED_DAY, StoryIndex
+from extractors.scoring import Counts
 from extractors.stories import StoryFeatures
 
 FIRST_DAY = 19_000  # 2022-01-08, in days since 1970-01-01
@@ -399,8 +400,8 @@ def _pair_scores(connection: sqlite3.Connection, assigned: dict[str, str]) -> di
     both = sum(math.comb(count, 2) for count in cells.values()) - archived_pairs
     truth_pairs = sum(math.comb(count, 2) for count in truth.values()) - archived_pairs
     predicted_pairs = sum(math.comb(count, 2) for count in predicted.values()) - archived_pairs
-    return {"precision": round(both / predicted_pairs, 4) if predicted_pairs else 1.0,
-            "recall": round(both / truth_pairs, 4) if truth_pairs else 1.0}
+    pairs = Counts(both, predicted_pairs - both, truth_pairs - both)
+    return {"precision": round(pairs.precision, 4), "recall": round(pairs.recall, 4)}
 
 
 def _run_in_fresh_process(*arguments: str) -> dict:

@@ -138,6 +138,15 @@ def read_rows(path: str | os.PathLike) -> list[dict[str, str]]:
         return [{column: (row.get(column) or "") for column in COLUMNS} for row in reader]
 
 
+
+def outlets_by_host(outlets: list[Outlet]) -> dict[str, Outlet]:
+    """Each host of the registry and its outlet (the first that lists it), to place many URLs at once."""
+    by_host: dict[str, Outlet] = {}
+    for outlet in outlets:
+        for host in outlet.site_hosts:
+            by_host.setdefault(host, outlet)
+    return by_host
+
 def load_outlets(path: str | os.PathLike = DEFAULT_OUTLETS_PATH) -> list[Outlet]:
     return [_outlet_from_row(row) for row in read_rows(path)]
 

@@ -430,13 +430,9 @@ def _sketch_limit(features: StoryFeatures) -> int:
     return features.shingles[-1] if features.shingle_count > len(features.shingles) else 2**32
 
 
-def _slots(features: StoryFeatures, kind: str) -> dict[str, set[str]]:
-    return features.slots_by_kind.get(kind, {})
-
-
 def contradictions(first: StoryFeatures, second: StoryFeatures, kind: str) -> list[str]:
     """Slots (a unit, a date part, a kind of place) both fill with no value in common."""
-    first_slots, second_slots = _slots(first, kind), _slots(second, kind)
+    first_slots, second_slots = first.slots_by_kind.get(kind, {}), second.slots_by_kind.get(kind, {})
     return sorted(
         slot for slot in first_slots.keys() & second_slots.keys()
         if not first_slots[slot] & second_slots[slot]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawler.outlets import Outlet, load_outlets
+from crawler.outlets import Outlet, load_outlets, outlets_by_host
 from crawler.browser import INSTALL_HINT
 from crawler.spiders.base import ArticleFetchingSpider, use_browser_if_needed
 from extractors.urls import is_web_url, site_host
@@ -55,11 +55,8 @@ class UrlsSpider(ArticleFetchingSpider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         # By host, not by asking every outlet about every URL: a file may hold a whole archive's URLs.
-        outlets_by_host: dict[str, Outlet] = {}
-        for outlet in load_outlets(crawler.settings.get("OUTLETS_FILE")):
-            for host in outlet.site_hosts:
-                outlets_by_host.setdefault(host, outlet)
-        spider.targets = [(spider.outlet_for(url, outlets_by_host), url) for url in spider.given_urls()]
+        by_host = outlets_by_host(load_outlets(crawler.settings.get("OUTLETS_FILE")))
+        spider.targets = [(spider.outlet_for(url, by_host), url) for url in spider.given_urls()]
         for outlet, _ in spider.targets:
             if outlet not in spider.outlets:
                 spider.outlets.append(outlet)

@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
+from datetime import date
 
 import pytest
 
 from crawler.tools.story_generator import build, growth_figures, measure
 from crawler.storage.stories import (
-    ANY_DAY_POSTINGS_SQL,
     DATED_POSTINGS_SQL,
+    LATEST_DATED_POSTINGS_SQL,
     UNDATED_POSTINGS_SQL,
     StoryIndex,
+    current_day,
 )
 from extractors.analysis import analyse_article
 from extractors.evaluate_stories import (
@@ -28,6 +30,7 @@ from extractors.stories import (
     StoryFeatures,
     compare,
     explain_pair,
+    publication_day,
     same_story,
     story_features,
 )
@@ -212,8 +215,8 @@ def test_candidate_lookups_search_the_postings_index_and_never_scan():
     index = new_index()
     lookups = [
         (DATED_POSTINGS_SQL, [1, 10, 20, 64]),
-        (UNDATED_POSTINGS_SQL, [1, -1, 64]),
-        (ANY_DAY_POSTINGS_SQL, [1, 64]),
+        (UNDATED_POSTINGS_SQL, [1, 10, 64]),
+        (LATEST_DATED_POSTINGS_SQL, [1, 64]),
         ("SELECT id, article_key, story_id, features FROM story_index_articles WHERE id IN (?, ?)", [1, 2]),
         ("SELECT story_id FROM story_index_articles WHERE article_key = ?", ["a"]),
         ("SELECT article_key, published_day, body_chars FROM story_index_articles WHERE story_id = ?", ["a"]),
@@ -222,8 +225,65 @@ def test_candidate_lookups_search_the_postings_index_and_never_scan():
         plan = " / ".join(row[3] for row in index.conn.execute("EXPLAIN QUERY PLAN " + sql, parameters))
         assert "SCAN" not in plan, (sql, plan)
         assert "SEARCH" in plan
-    assert "PRIMARY KEY" in " ".join(
-        row[3] for row in index.conn.execute("EXPLAIN QUERY PLAN " + DATED_POSTINGS_SQL, [1, 10, 20, 64]))
+    for sql, parameters in ((DATED_POSTINGS_SQL, [1, 10, 20, 64]), (UNDATED_POSTINGS_SQL, [1, 10, 64])):
+        plan = " ".join(row[3] for row in index.conn.execute("EXPLAIN QUERY PLAN " + sql, parameters))
+        assert "PRIMARY KEY" in plan and "TEMP B-TREE" not in plan, plan
+
+
+SEPTEMBER_4 = publication_day("2024-09-04")
+
+
+@pytest.mark.parametrize(("crawled_days_before", "joins"), [(2, True), (30, False)])
+def test_an_undated_article_is_a_candidate_while_it_was_crawled_within_a_story_span(crawled_days_before, joins):
+    index = new_index()
+    story = index.assign("undated", features(_opening(4), None), crawled_day=SEPTEMBER_4 - crawled_days_before)
+    dated = index.assign("dated", features(_opening(4), "2024-09-04 10:00"), crawled_day=SEPTEMBER_4)
+    assert (dated == story) is joins
+
+
+@pytest.mark.parametrize(("crawled_days_apart", "joins"), [(3, True), (40, False)])
+def test_two_undated_copies_meet_when_crawled_within_a_story_span(crawled_days_apart, joins):
+    index = new_index()
+    story = index.assign("first", features(_opening(4), None), crawled_day=SEPTEMBER_4)
+    later = index.assign("later", features(_opening(4), None), crawled_day=SEPTEMBER_4 + crawled_days_apart)
+    assert (later == story) is joins
+
+
+def test_a_backfilled_dated_article_meets_an_undated_copy_crawled_with_it():
+    index = new_index()
+    story = index.assign("undated", features(_opening(4), None), crawled_day=current_day())
+    assert index.assign("dated", features(_opening(4), "2024-09-04 10:00")) == story
+    # And an undated article, crawled today, still meets an old dated one.
+    assert index.assign("undated later", features(_opening(4), None)) == story
+
+
+def test_an_index_from_before_crawl_days_is_upgraded_in_place(tmp_path):
+    path = tmp_path / "old.sqlite"
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE story_index_articles (id INTEGER PRIMARY KEY, article_key TEXT NOT NULL UNIQUE, "
+                       "story_id TEXT NOT NULL, published_day INTEGER, body_chars INTEGER NOT NULL, "
+                       "features BLOB NOT NULL)")
+    connection.execute("CREATE TABLE story_postings (term INTEGER NOT NULL, day INTEGER NOT NULL, "
+                       "article_id INTEGER NOT NULL, PRIMARY KEY (term, day, article_id)) WITHOUT ROWID")
+    undated, dated = features(_opening(4), None), features("포항 영일만항 3월 컨테이너 물동량이 1만512TEU로 늘었다.")
+    for article_id, (key, article) in enumerate((("old undated", undated), ("old dated", dated)), start=1):
+        connection.execute("INSERT INTO story_index_articles VALUES (?, ?, ?, ?, ?, ?)",
+                           [article_id, key, key, article.published_day, article.body_chars, article.to_bytes()])
+        connection.executemany("INSERT INTO story_postings VALUES (?, ?, ?)", [
+            (term, -1 if article.published_day is None else article.published_day, article_id)
+            for term in article.index_terms()])
+    connection.commit()
+
+    index = StoryIndex(connection)
+    index.ensure_schema()
+    assert connection.execute("SELECT count(*) FROM story_postings WHERE day = -1").fetchone()[0] == 0
+    assert connection.execute("SELECT count(DISTINCT article_id) FROM story_undated_postings").fetchone()[0] == 1
+    assert connection.execute("SELECT crawled_day FROM story_index_articles WHERE article_key = 'old undated'"
+                              ).fetchone()[0] == current_day()
+    assert index.assign("new dated", features(_opening(4), f"{date.today().isoformat()} 09:00")) == "old undated"
+    index.ensure_schema()  # once only
+    index.forget("old undated")
+    assert connection.execute("SELECT count(*) FROM story_undated_postings").fetchone()[0] == 0
 
 
 def _opening(day: int, chars_padding: str = "") -> str:
@@ -257,9 +317,12 @@ def test_reassigning_keeps_the_story_and_forgetting_moves_the_representative():
     index.forget("second")
     assert index.representative(story) == "first"
     assert index.story_of("second") is None
+    assert index.assign("undated", features(_opening(4), None)) == story
+    index.forget("undated")
     index.forget("first")
     assert index.representative(story) is None
-    assert index.conn.execute("SELECT count(*) FROM story_postings").fetchone()[0] == 0
+    for table in ("story_postings", "story_undated_postings"):
+        assert index.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
 
 
 def test_assign_does_not_commit(tmp_path):

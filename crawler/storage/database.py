@@ -3,7 +3,8 @@
 Tables: sites, articles (columns from crawler/storage/schema.py),
 article_versions, articles_fts, crawl_runs, outlet_runs (per run and
 outlet, from crawler/health.py), failures, pages_seen, the story index
-(story_index_articles, story_postings, story_stories: crawler/storage/stories.py),
+(story_index_articles, story_postings, story_undated_postings, story_stories:
+crawler/storage/stories.py),
 the facts (entities, mentions, agreements, agreement_parties:
 crawler/storage/facts.py), and the views `story_articles` and `stories`.
 Their descriptions for users are in crawler/datasette_plugin/news_database.yml.

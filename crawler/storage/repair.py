@@ -50,15 +50,15 @@ def _repair_stories(database: NewsDatabase, urls: list[str]) -> None:
     """Assign the article through the story index again, from its stored text."""
     from extractors import facts_text
     from extractors.analysis import analyse_article  # Kiwi: loaded only when something is missing
-    from extractors.stories import story_features
+    from extractors.stories import publication_day, story_features
 
     for url in urls:
-        title, subtitle, body, published_at = database.connection.execute(
-            "select title, subtitle, body, published_at from articles where url = ?", [url]).fetchone()
+        title, subtitle, body, published_at, first_seen_at = database.connection.execute(
+            "select title, subtitle, body, published_at, first_seen_at from articles where url = ?", [url]).fetchone()
         text = facts_text(subtitle, body)
         features = story_features(title, text, published_at, analyse_article(title, text))
         with database.connection:
-            story_id = database.stories.assign(url, features, published_at)
+            story_id = database.stories.assign(url, features, published_at, crawled_day=publication_day(first_seen_at))
             database.connection.execute("update articles set story_id = ? where url = ?", [story_id, url])
 
 

@@ -2,20 +2,27 @@
 
 Candidates come from an inverted index, never from a scan of the archive:
 each article posts a handful of keys (a fixed-rate sample of its text
-shingles, and its figures, places and names) under its publication day in
-`story_postings`, a WITHOUT ROWID table whose primary key (term, day,
-article_id) is the lookup. A new article reads, for each of its keys, the
-postings within a story's span of its own day (and the undated ones), at
-most POSTINGS_PER_TERM each, so the work per article depends on the daily
-volume, not on the size of the archive. The best-hit candidates are then
-confirmed with `extractors.stories.compare`.
+shingles, and its figures, places and names). A dated article posts them
+under its publication day in `story_postings`; an undated one under the day
+it was crawled in `story_undated_postings`. Both are WITHOUT ROWID tables
+whose primary key is the lookup. A new article reads, for each of its keys:
+- the dated postings within a story's span of its own day (an undated new
+  article: the latest dated postings);
+- the undated postings crawled since a story's span before its own day (an
+  undated new article: before its crawl day), latest first;
+at most POSTINGS_PER_TERM each. So the work per article depends on the
+daily volume, not on the size of the archive: undated articles, crawled at
+about the time they were published, drop out of the lookups as they age,
+yet a backfill of old dated articles still meets the undated ones crawled
+with it. The best-hit candidates are then confirmed with
+`extractors.stories.compare`, which decides on the text and facts alone.
 
 The index never commits: the caller wraps one article and everything
 derived from it in one transaction. Nothing is loaded at start-up.
 
 Tables (all prefixed `story_`):
-- story_index_articles: one row per article (its key, story, day, length, features);
-- story_postings: the inverted index;
+- story_index_articles: one row per article (its key, story, days, length, features);
+- story_postings and story_undated_postings: the inverted index;
 - story_stories: one row per story with its representative, the earliest
   published member (ties: the longest body; undated members come last).
 
@@ -28,6 +35,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 
 from extractors.stories import (MAX_STORY_SPAN_DAYS, MIN_TEXT_CONTAINMENT, StoryFeatures, compare, publication_day,
                                 shingle_overlap)
@@ -37,8 +45,6 @@ from extractors.stories import (MAX_STORY_SPAN_DAYS, MIN_TEXT_CONTAINMENT, Story
 POSTINGS_PER_TERM = 64
 # Candidates confirmed per new article, the ones sharing most keys first.
 MAX_CANDIDATES = 40
-# The day stored for articles without a publication date.
-UNDATED_DAY = -1
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS story_index_articles (
@@ -46,6 +52,7 @@ SCHEMA = (
         article_key TEXT NOT NULL UNIQUE,
         story_id TEXT NOT NULL,
         published_day INTEGER,
+        crawled_day INTEGER,
         body_chars INTEGER NOT NULL,
         features BLOB NOT NULL
     )""",
@@ -55,6 +62,12 @@ SCHEMA = (
         day INTEGER NOT NULL,
         article_id INTEGER NOT NULL,
         PRIMARY KEY (term, day, article_id)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE IF NOT EXISTS story_undated_postings (
+        term INTEGER NOT NULL,
+        crawled_day INTEGER NOT NULL,
+        article_id INTEGER NOT NULL,
+        PRIMARY KEY (term, crawled_day, article_id)
     ) WITHOUT ROWID""",
     """CREATE TABLE IF NOT EXISTS story_stories (
         story_id TEXT PRIMARY KEY,
@@ -69,9 +82,12 @@ SCHEMA = (
 DATED_POSTINGS_SQL = (
     "SELECT article_id FROM story_postings WHERE term = ? AND day BETWEEN ? AND ? LIMIT ?"
 )
-UNDATED_POSTINGS_SQL = "SELECT article_id FROM story_postings WHERE term = ? AND day = ? LIMIT ?"
-ANY_DAY_POSTINGS_SQL = (
+LATEST_DATED_POSTINGS_SQL = (
     "SELECT article_id FROM story_postings WHERE term = ? ORDER BY day DESC LIMIT ?"
+)
+UNDATED_POSTINGS_SQL = (
+    "SELECT article_id FROM story_undated_postings WHERE term = ? AND crawled_day >= ? "
+    "ORDER BY crawled_day DESC LIMIT ?"
 )
 
 
@@ -88,6 +104,11 @@ def _connection(database) -> sqlite3.Connection:
     return getattr(database, "conn", database)
 
 
+def current_day() -> int:
+    """Today (UTC) in days since 1970-01-01, the unit of publication days."""
+    return publication_day(datetime.now(timezone.utc).isoformat())
+
+
 def _sort_key(day: int | None, body_chars: int) -> tuple:
     """Earlier published first, then longer body; undated after every dated one."""
     return (day is None, day if day is not None else 0, -body_chars)
@@ -102,22 +123,45 @@ class StoryIndex:
     def ensure_schema(self) -> None:
         for statement in SCHEMA:
             self.conn.execute(statement)
+        self._record_crawl_days()
+
+    def _record_crawl_days(self) -> None:
+        """Upgrade an index from before crawl days were recorded (once).
+
+        Its undated articles were posted under day -1 in story_postings; they
+        move to story_undated_postings as if crawled on the day of the upgrade.
+        """
+        columns = {row[1] for row in self.conn.execute("PRAGMA table_info(story_index_articles)")}
+        if "crawled_day" in columns:
+            return
+        today = current_day()
+        with self.conn:
+            self.conn.execute("ALTER TABLE story_index_articles ADD COLUMN crawled_day INTEGER")
+            self.conn.execute("UPDATE story_index_articles SET crawled_day = ? WHERE published_day IS NULL", [today])
+            self.conn.execute("INSERT OR IGNORE INTO story_undated_postings (term, crawled_day, article_id) "
+                              "SELECT term, ?, article_id FROM story_postings WHERE day = -1", [today])
+            self.conn.execute("DELETE FROM story_postings WHERE day = -1")
 
     # -- assignment -----------------------------------------------------------------
 
-    def assign(self, article_key: str, features: StoryFeatures, published_at: str | None = None) -> str:
+    def assign(self, article_key: str, features: StoryFeatures, published_at: str | None = None,
+               crawled_day: int | None = None) -> str:
         """Store the article and return its story id (an article assigned again keeps its story).
 
-        `published_at` overrides the features' day when given (a date found later).
+        `published_at` overrides the features' day when given (a date found
+        later); `crawled_day` is when the article was first crawled (today
+        when not given), which places an undated article in time.
         """
         existing = self.story_of(article_key)
         if existing is not None:
             return existing
         if published_at is not None:
             features = replace(features, published_day=publication_day(published_at))
-        story_id = self._best_story(features) or article_key
-        article_id = self._insert_article(article_key, story_id, features)
-        self._post(article_id, features)
+        if crawled_day is None:
+            crawled_day = current_day()
+        story_id = self._best_story(features, crawled_day) or article_key
+        article_id = self._insert_article(article_key, story_id, features, crawled_day)
+        self._post(article_id, features, crawled_day)
         self._join_story(story_id, article_key, features)
         return story_id
 
@@ -127,11 +171,13 @@ class StoryIndex:
         ).fetchone()
         return row[0] if row else None
 
-    def candidates(self, features: StoryFeatures) -> list[Candidate]:
+    def candidates(self, features: StoryFeatures, crawled_day: int | None = None) -> list[Candidate]:
         """Stored articles sharing the most index keys with `features`, best first."""
+        if crawled_day is None:
+            crawled_day = current_day()
         hits: Counter[int] = Counter()
         for term in features.index_terms():
-            for (article_id,) in self._postings(term, features.published_day):
+            for (article_id,) in self._postings(term, features.published_day, crawled_day):
                 hits[article_id] += 1
         best = [article_id for article_id, _ in hits.most_common(MAX_CANDIDATES)]
         if not best:
@@ -143,18 +189,21 @@ class StoryIndex:
         by_id = {row[0]: Candidate(row[0], row[1], row[2], StoryFeatures.from_bytes(row[3])) for row in rows}
         return [by_id[article_id] for article_id in best if article_id in by_id]
 
-    def _postings(self, term: int, day: int | None) -> list[tuple[int]]:
+    def _postings(self, term: int, day: int | None, crawled_day: int) -> list[tuple[int]]:
         if day is None:
-            return self.conn.execute(ANY_DAY_POSTINGS_SQL, [term, POSTINGS_PER_TERM]).fetchall()
-        dated = self.conn.execute(
-            DATED_POSTINGS_SQL, [term, day - MAX_STORY_SPAN_DAYS, day + MAX_STORY_SPAN_DAYS, POSTINGS_PER_TERM]
-        ).fetchall()
-        undated = self.conn.execute(UNDATED_POSTINGS_SQL, [term, UNDATED_DAY, POSTINGS_PER_TERM]).fetchall()
+            dated = self.conn.execute(LATEST_DATED_POSTINGS_SQL, [term, POSTINGS_PER_TERM]).fetchall()
+            undated_since = crawled_day - MAX_STORY_SPAN_DAYS
+        else:
+            dated = self.conn.execute(
+                DATED_POSTINGS_SQL, [term, day - MAX_STORY_SPAN_DAYS, day + MAX_STORY_SPAN_DAYS, POSTINGS_PER_TERM]
+            ).fetchall()
+            undated_since = day - MAX_STORY_SPAN_DAYS
+        undated = self.conn.execute(UNDATED_POSTINGS_SQL, [term, undated_since, POSTINGS_PER_TERM]).fetchall()
         return dated + undated
 
-    def _best_story(self, features: StoryFeatures) -> str | None:
+    def _best_story(self, features: StoryFeatures, crawled_day: int) -> str | None:
         best_story, best_overlap = None, -1.0
-        for candidate in self.candidates(features):
+        for candidate in self.candidates(features, crawled_day):
             overlap = shingle_overlap(features, candidate.features)
             if overlap[0] <= best_overlap or overlap[0] < MIN_TEXT_CONTAINMENT:
                 continue  # it could not win: `compare` asks at least this much overlap, and the best so far more
@@ -163,20 +212,26 @@ class StoryIndex:
                 best_story, best_overlap = candidate.story_id, comparison.containment
         return best_story
 
-    def _insert_article(self, article_key: str, story_id: str, features: StoryFeatures) -> int:
+    def _insert_article(self, article_key: str, story_id: str, features: StoryFeatures, crawled_day: int) -> int:
         cursor = self.conn.execute(
-            "INSERT INTO story_index_articles (article_key, story_id, published_day, body_chars, features) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [article_key, story_id, features.published_day, features.body_chars, features.to_bytes()],
+            "INSERT INTO story_index_articles (article_key, story_id, published_day, crawled_day, body_chars, "
+            "features) VALUES (?, ?, ?, ?, ?, ?)",
+            [article_key, story_id, features.published_day, crawled_day, features.body_chars, features.to_bytes()],
         )
         return cursor.lastrowid
 
-    def _post(self, article_id: int, features: StoryFeatures) -> None:
-        day = UNDATED_DAY if features.published_day is None else features.published_day
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO story_postings (term, day, article_id) VALUES (?, ?, ?)",
-            [(term, day, article_id) for term in features.index_terms()],
-        )
+    @staticmethod
+    def postings_of(features: StoryFeatures, crawled_day: int | None) -> tuple[str, str, int | None]:
+        """Where an article's keys are posted: its table, day column and day
+        (the publication day when dated, else the crawl day)."""
+        if features.published_day is None:
+            return "story_undated_postings", "crawled_day", crawled_day
+        return "story_postings", "day", features.published_day
+
+    def _post(self, article_id: int, features: StoryFeatures, crawled_day: int) -> None:
+        table, day_column, day = self.postings_of(features, crawled_day)
+        self.conn.executemany(f"INSERT OR IGNORE INTO {table} (term, {day_column}, article_id) VALUES (?, ?, ?)",
+                              [(term, day, article_id) for term in features.index_terms()])
 
     # -- representatives ----------------------------------------------------------
 
@@ -219,15 +274,15 @@ class StoryIndex:
     def forget(self, article_key: str) -> None:
         """Remove an article; its story keeps its id, with a new representative if needed."""
         row = self.conn.execute(
-            "SELECT id, story_id, features FROM story_index_articles WHERE article_key = ?", [article_key]
+            "SELECT id, story_id, features, crawled_day FROM story_index_articles WHERE article_key = ?", [article_key]
         ).fetchone()
         if row is None:
             return
-        article_id, story_id, data = row
+        article_id, story_id, data, crawled_day = row
         features = StoryFeatures.from_bytes(data)
-        day = UNDATED_DAY if features.published_day is None else features.published_day
+        table, day_column, day = self.postings_of(features, crawled_day)
         self.conn.executemany(
-            "DELETE FROM story_postings WHERE term = ? AND day = ? AND article_id = ?",
+            f"DELETE FROM {table} WHERE term = ? AND {day_column} = ? AND article_id = ?",
             [(term, day, article_id) for term in features.index_terms()],
         )
         self.conn.execute("DELETE FROM story_index_articles WHERE id = ?", [article_id])

@@ -86,3 +86,24 @@ def test_copies_analysed_at_once_in_worker_processes_are_stored_once(tmp_path):
     assert connection.execute("select count(*) from articles").fetchone()[0] == 1
     per_outlet = json.loads(connection.execute("select per_outlet from crawl_runs").fetchone()[0])
     assert sum(counts.get("duplicates", 0) for counts in per_outlet.values()) == 11
+
+
+def test_article_requests_share_one_callback_that_scrapy_inspects_once(monkeypatch):
+    import inspect
+
+    from scrapy.utils.misc import is_generator_with_return_value
+    from scrapy.utils.request import request_from_dict
+
+    from crawler.outlets import load_outlets
+    from crawler.spiders.urls import UrlsSpider
+
+    spider = UrlsSpider(url="http://127.0.0.1:9/news/1")
+    outlet = load_outlets(REPO_ROOT / "datasets" / "outlets.csv")[0]
+    requests = [spider.article_request(outlet, f"{outlet.homepage.rstrip('/')}/news/{number}") for number in range(3)]
+    requests.append(request_from_dict(requests[0].to_dict(spider=spider), spider=spider))  # a disk or Redis queue
+    assert len({id(request.callback) for request in requests}) == 1
+    sources_read = []
+    monkeypatch.setattr(inspect, "getsource", lambda function: sources_read.append(function) or "")
+    for request in requests:
+        is_generator_with_return_value(request.callback)  # what Scrapy checks for each response
+    assert len(sources_read) <= 1

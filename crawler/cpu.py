@@ -42,8 +42,15 @@ def warm_up() -> None:
     analyse_article("준비", "형태소 분석기를 미리 불러 둔다.")
 
 
+def prepare_worker(analyses: bool) -> None:
+    """A worker's initializer: dies with the crawl, and loads Kiwi if the crawl analyses."""
+    die_with_the_crawl()
+    if analyses:
+        warm_up()
+
+
 def die_with_the_crawl() -> None:
-    """A worker's initializer: the kernel kills it when the crawl process dies.
+    """The kernel kills this worker process when the crawl process dies.
 
     A crawl killed with SIGKILL cannot stop its workers, and each holds
     Kiwi's 350 MB; Linux's PR_SET_PDEATHSIG ends them with it.
@@ -78,17 +85,21 @@ class CpuWorkers:
         return workers
 
     def start(self, spider=None) -> None:
-        """Load Kiwi now, before the first response: its first analysis takes
-        2-3 s (more on a busy machine), and in the reactor's thread mid-crawl
-        it would stall the downloads in flight into timeouts."""
-        if not self.analyses:
-            return
+        """Load Kiwi now, before the first response: loading and its first
+        analysis take about 2 s (more on a busy machine), and in the reactor's
+        thread mid-crawl they would stall the downloads in flight into timeouts.
+
+        With workers, every one of them starts now and warms itself up (in its
+        initializer: a warm-up task could be taken twice by the first worker
+        ready, leaving the other cold until its first article).
+        """
         if self.processes <= 0:
-            warm_up()
+            if self.analyses:
+                warm_up()
             return
         executor = self._executor()
         for _ in range(self.processes):
-            executor.submit(warm_up)
+            executor.submit(os.getpid)  # the pool starts a worker per task while none is idle
 
     @classmethod
     def of(cls, crawler) -> "CpuWorkers":
@@ -99,7 +110,7 @@ class CpuWorkers:
             # spawn: forking a process that runs a reactor and holds SQLite
             # connections would copy both into every worker.
             self.executor = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
-                                                initializer=die_with_the_crawl)
+                                                initializer=prepare_worker, initargs=(self.analyses,))
             logger.info("CPU steps run in %d worker processes", self.processes)
         return self.executor
 

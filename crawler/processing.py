@@ -6,7 +6,7 @@ calls `ArticleProcessor.process`, so every path runs the same code.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from crawler.items import ArticleItem
 from crawler.storage import NewsDatabase
@@ -118,7 +118,7 @@ class ArticleProcessor:
             if item.save_status == "unchanged":
                 self.database.touch_article(item.url, item.etag, item.last_modified)
             else:
-                item.story_id = self.database.save_article(asdict(item), self.database.stored_article(item.url))
+                item.story_id = self.database.save_article(item.to_dict(), self.database.stored_article(item.url))
         finally:
             self.forget_in_progress(item)
         return item

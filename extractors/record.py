@@ -66,7 +66,14 @@ class ArticleRecord:
     keywords: list[str] = described("JSON array of the story's most telling nouns.", [])
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The fields as plain values for JSON and SQLite: images become dicts.
+
+        The other values are the record's own, not copies: `asdict`'s deep copy
+        of the facts' dicts cost more than writing them to SQLite.
+        """
+        values = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        values["images"] = [asdict(image) for image in self.images]
+        return values
 
 
 class ExtractionError(Exception):

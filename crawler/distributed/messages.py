@@ -15,7 +15,7 @@ counts (new, updated, duplicates) to that run.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, fields
+from dataclasses import fields
 
 from crawler.items import ArticleItem
 from extractors.record import Image
@@ -33,7 +33,7 @@ def decode(raw: bytes) -> dict:
 
 def article_content(item: ArticleItem) -> dict:
     """An item's fields as JSON values (no analysis yet: the writer runs Kiwi, stories and facts)."""
-    content = asdict(item)
+    content = item.to_dict()
     if content.get("story_features") is not None:
         raise ValueError("an article sent to the writer carries no story features; the writer computes them")
     return content

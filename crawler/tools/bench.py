@@ -15,6 +15,9 @@ Figures, not assertions: tests never time anything. Prints, from one run:
 6. growth of the story index: ms per article, start-up and memory at 10k,
    100k and 1M stored articles (crawler/tools/story_generator.py).
 
+A fixed workload timed at the start and at the end says how fast this
+shared machine was meanwhile, so two runs' figures can be compared.
+
     python -m crawler.tools.bench [--quick] [--skip-peers] [--skip-growth]
 """
 from __future__ import annotations
@@ -389,6 +392,21 @@ def bench_growth(sizes: list[int], workdir: Path) -> None:
                     *map(str, sizes), "--directory", str(workdir)], cwd=REPO_ROOT, check=False)
 
 
+def machine_reference_ms(rounds: int = 5) -> float:
+    """A fixed workload that none of the project's code is in: pure-Python
+    arithmetic and dict work, best of `rounds`. This machine's speed changes
+    from hour to hour (a shared VM); figures from two runs compare only
+    after scaling by it."""
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.perf_counter()
+        table: dict[int, int] = {}
+        for number in range(300_000):
+            table[number % 4099] = table.get(number % 4099, 0) + number * number % 7
+        best = min(best, time.perf_counter() - started)
+    return 1000 * best
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m crawler.tools.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer articles and archives up to 100k")
@@ -397,6 +415,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-growth", action="store_true")
     args = parser.parse_args(argv)
     started = time.monotonic()
+    print(f"machine reference at start: {machine_reference_ms():.1f} ms (a fixed pure-Python workload; "
+          "lower is a faster machine)", flush=True)
     with tempfile.TemporaryDirectory() as directory:
         workdir = Path(directory)
         if not args.skip_extraction:
@@ -409,7 +429,8 @@ def main(argv: list[str] | None = None) -> int:
             bench_peers(rounds=1 if args.quick else 3)
         if not args.skip_growth:
             bench_growth([10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000], workdir)
-    print(f"\nmake bench took {time.monotonic() - started:.0f} s")
+    print(f"\nmachine reference at end: {machine_reference_ms():.1f} ms")
+    print(f"make bench took {time.monotonic() - started:.0f} s")
     return 0
 
 

@@ -360,14 +360,18 @@ def test_generated_archive_measures_cost_memory_and_pair_scores(tmp_path):
     assert figures["stored"] == 20_000
     assert figures["precision"] >= 0.95 and figures["recall"] >= 0.95
     assert figures["assign_ms"] > 0 and figures["peak_mb"] > 0
-    # Measuring never commits: a second measurement sees the same archive.
-    assert measure(path)["stored"] == 20_000
+    # Measuring never commits: every round, and a second measurement, sees the same archive.
+    again = measure(path, rounds=2)
+    assert again["stored"] == 20_000 and len(again["round_ms"]) == 2
+    assert (again["precision"], again["recall"]) == (figures["precision"], figures["recall"])
 
 
 def test_growth_figures_report_every_size(tmp_path):
-    rows = growth_figures(sizes=(5_000,), directory=tmp_path)
-    assert [row["articles"] for row in rows] == [5_000]
-    assert {"assign_ms", "startup_s", "peak_mb", "precision", "recall", "build_seconds"} <= rows[0].keys()
+    rows = growth_figures(sizes=(5_000, 6_000), directory=tmp_path, rounds=2)
+    assert [row["articles"] for row in rows] == [5_000, 6_000]
+    for row in rows:
+        assert {"assign_ms", "startup_s", "peak_mb", "precision", "recall", "build_seconds"} <= row.keys()
+        assert len(row["round_ms"]) == 2 and row["assign_ms"] == min(row["round_ms"])
     assert not list(tmp_path.glob("*.sqlite"))
 
 

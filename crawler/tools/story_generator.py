@@ -30,6 +30,7 @@ import math
 import os
 import resource
 import sqlite3
+import statistics
 import subprocess
 import sys
 import time
@@ -365,14 +366,12 @@ def _event_of(key: str) -> int:
     return int(key[1:].split("-", 1)[0])
 
 
-def measure(path: str | Path, rounds: int = MEASURE_ROUNDS) -> dict:
+def measure(path: str | Path, rounds: int = 1) -> dict:
     """Open an archive, assign its new articles, and report cost, memory and pair scores.
 
     Never commits: the archive stays as built, so it can be measured again.
     Each round assigns all the new articles and rolls them back; the cost is
-    the fastest round's (this shared machine's speed varies from second to
-    second), and the first round's is reported too (the archive's pages
-    colder in the cache). The assignments are the same in every round.
+    the fastest round's. The assignments are the same in every round.
     """
     started = time.perf_counter()
     connection = sqlite3.connect(path)
@@ -389,14 +388,13 @@ def measure(path: str | Path, rounds: int = MEASURE_ROUNDS) -> dict:
         timed_started = time.perf_counter()
         for key, crawled_day, features in new_articles[1:]:
             assigned[key] = index.assign(key, features, crawled_day=crawled_day)
-        round_ms.append(1000 * (time.perf_counter() - timed_started) / max(1, len(new_articles) - 1))
+        round_ms.append(round(1000 * (time.perf_counter() - timed_started) / max(1, len(new_articles) - 1), 3))
         scores = _pair_scores(connection, assigned)
         connection.rollback()
     stored = connection.execute("SELECT max(id) FROM story_index_articles").fetchone()[0]
     connection.close()
     return {
-        "stored": stored, "assign_ms": round(min(round_ms), 3), "first_round_ms": round(round_ms[0], 3),
-        "startup_s": round(startup_seconds, 3),
+        "stored": stored, "assign_ms": min(round_ms), "round_ms": round_ms, "startup_s": round(startup_seconds, 3),
         "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), **scores,
     }
 
@@ -442,23 +440,50 @@ def _run_in_fresh_process(*arguments: str) -> dict:
 
 
 def growth_figures(sizes=(10_000, 100_000, 1_000_000), directory: str | Path = "/tmp",
-                   keep: bool = False) -> list[dict]:
-    """Build an archive of each size and measure the index on top of it."""
-    rows = []
-    for size in sizes:
-        path = Path(directory) / f"story_growth_{size}.sqlite"
-        row = _run_in_fresh_process("build", str(path), "--articles", str(size))
-        row.update(_run_in_fresh_process("measure", str(path)))
-        rows.append(row)
-        print(format_row(row), flush=True)
+                   keep: bool = False, rounds: int = MEASURE_ROUNDS) -> list[dict]:
+    """Build an archive of each size, then measure the index on top of each.
+
+    The sizes are measured in turn, `rounds` times over, each time in a fresh
+    process, and the fastest round of each counts: this shared machine's
+    speed drifts within minutes, and measuring one size after the other
+    would put the drift into the ratio between sizes.
+    """
+    paths = {size: Path(directory) / f"story_growth_{size}.sqlite" for size in sizes}
+    rows = {size: _run_in_fresh_process("build", str(paths[size]), "--articles", str(size)) for size in sizes}
+    try:
+        for _ in range(rounds):
+            for size in sizes:
+                figures = _run_in_fresh_process("measure", str(paths[size]))
+                row = rows[size]
+                if "round_ms" not in row:
+                    row.update(figures)  # start-up, memory and scores: the first measurement's
+                else:
+                    row["round_ms"] += figures["round_ms"]
+                    row["assign_ms"] = min(row["round_ms"])
+        for size in sizes:
+            print(format_row(rows[size]), flush=True)
+        smallest = rows[sizes[0]]
+        for size in sizes[1:]:
+            print(format_growth(rows[size], smallest), flush=True)
+    finally:
         if not keep:
-            path.unlink(missing_ok=True)
-    return rows
+            for path in paths.values():
+                path.unlink(missing_ok=True)
+    return [rows[size] for size in sizes]
+
+
+def format_growth(row: dict, smallest: dict) -> str:
+    """The cost at one size against the smallest: per round (the two measured
+    seconds apart, so the machine's drift mostly cancels), and best against best."""
+    ratios = [larger / smaller for larger, smaller in zip(row["round_ms"], smallest["round_ms"])]
+    return (f"{row['articles']:>9,} against {smallest['articles']:,}: {statistics.median(ratios):.2f}× "
+            f"(median of the rounds {', '.join(f'{ratio:.2f}' for ratio in ratios)}; "
+            f"best against best {row['assign_ms'] / smallest['assign_ms']:.2f}×)")
 
 
 def format_row(row: dict) -> str:
     return (f"{row['articles']:>9,} stored | build {row['build_seconds']:>6.1f} s, {row['file_mb']:>5} MB | "
-            f"assign {row['assign_ms']:>6.2f} ms (first round {row['first_round_ms']:>6.2f}) | start-up {row['startup_s']:>6.3f} s | "
+            f"assign {row['assign_ms']:>5.2f} ms (rounds {', '.join(f'{ms:.2f}' for ms in row['round_ms'])}) | start-up {row['startup_s']:>6.3f} s | "
             f"peak {row['peak_mb']:>4} MB | precision {row['precision']:.4f} recall {row['recall']:.4f}")
 
 
@@ -474,13 +499,14 @@ def main(argv: list[str] | None = None) -> None:
     build_command.add_argument("--articles", type=int, required=True)
     measure_command = commands.add_parser("measure", help="measure one archive (prints JSON)")
     measure_command.add_argument("path")
+    measure_command.add_argument("--rounds", type=int, default=1)
     arguments = parser.parse_args(argv)
     if arguments.command == "growth":
         growth_figures(arguments.sizes, arguments.directory, keep=arguments.keep)
     elif arguments.command == "build":
         print(json.dumps(build(arguments.path, arguments.articles)))
     else:
-        print(json.dumps(measure(arguments.path)))
+        print(json.dumps(measure(arguments.path, arguments.rounds)))
 
 
 if __name__ == "__main__":

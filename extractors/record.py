@@ -7,7 +7,7 @@ same place, so a field is declared once (see `crawler/storage/schema.py`).
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, is_dataclass
 from typing import Any
 
 
@@ -72,7 +72,7 @@ class ArticleRecord:
         of the facts' dicts cost more than writing them to SQLite.
         """
         values = {name: getattr(self, name) for name in self.__dataclass_fields__}
-        values["images"] = [asdict(image) for image in self.images]
+        values["images"] = [asdict(image) if is_dataclass(image) else image for image in self.images]
         return values
 
 

@@ -37,6 +37,12 @@ class Morph:
     end: int
 
 
+def covered_positions(spans) -> set[int]:
+    """Every offset inside the (start, end) spans: `offset in covered` is
+    `any(start <= offset < end ...)` in one lookup."""
+    return {offset for start, end in spans for offset in range(start, end)}
+
+
 @dataclass
 class Word:
     text: str

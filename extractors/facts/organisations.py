@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .document import TRAILING_PARTICLE, Document, Word
+from .document import TRAILING_PARTICLE, Document, Word, covered_positions
 from .lexicons import (foreign_places, generic_org_words, known_organisations, legal_forms, name_abbreviations,
                        org_descriptors, org_suffixes, org_suffixes_longest_first)
 from .places import division_forms
@@ -366,12 +366,12 @@ def link_aliases(doc: Document, organisations: list[Organisation]) -> None:
 def add_repeated_mentions(doc: Document, organisations: list[Organisation]) -> None:
     """Later mentions by any form (경북TP는, 기술원과, 경북유나이티드 박서진), and short forms
     that only appear once the long name is known (경북창의대, 자동차기술원장)."""
-    taken = [(m.start, m.end) for o in organisations for m in o.mentions]
+    taken = covered_positions((m.start, m.end) for o in organisations for m in o.mentions)
     # A form resolves the same way all along: the aliases added below are forms that
     # already resolved to their organisation, so caching per form changes nothing.
     resolved: dict[str, Organisation | None] = {}
     for word in doc.words:
-        if any(s <= word.start < e for s, e in taken) or ALIAS_DECLARATION.search(doc.text[max(0, word.start - 6):word.start]):
+        if word.start in taken or ALIAS_DECLARATION.search(doc.text[max(0, word.start - 6):word.start]):
             continue
         for candidate in (word.stem, word.stem[:-1] if word.stem.endswith("장") else ""):
             if candidate not in resolved:
@@ -382,7 +382,7 @@ def add_repeated_mentions(doc: Document, organisations: list[Organisation]) -> N
                                                         word.start + len(candidate), "repeated"))
                 if candidate != organisation.name:
                     organisation.aliases.add(candidate)
-                taken.append((word.start, word.start + len(candidate)))
+                taken.update(range(word.start, word.start + len(candidate)))
                 break
 
 

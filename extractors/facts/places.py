@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from .document import Document, Word
+from .document import Document, Word, covered_positions
 from .lexicons import Division, ForeignPlace, foreign_places, korean_divisions, role_titles
 from .rules import Rule
 
@@ -71,7 +71,8 @@ def division_forms() -> dict[str, list[tuple[Division, bool]]]:
 def find_places(doc: Document, excluded_spans: list[tuple[int, int]]) -> list[PlaceMention]:
     """Two passes: the second reads what the first left open (중구, 완주) in the light of
     the provinces the article is clearly about."""
-    words = [(i, w) for i, w in enumerate(doc.words) if not any(s <= w.start < e for s, e in excluded_spans)]
+    excluded = covered_positions(excluded_spans)
+    words = [(i, w) for i, w in enumerate(doc.words) if w.start not in excluded]
     found: dict[int, PlaceMention] = {}
     for index, word in words:
         mention = place_in_word(doc, word, doc.words[index - 1] if index else None, None)
@@ -104,14 +105,20 @@ def locative_short_forms(doc: Document) -> dict[str, int]:
 
 def place_in_word(doc: Document, word: Word, previous: Word | None, context: Context | None) -> PlaceMention | None:
     for variant in word.stem_variants():
-        for form, tail in splits_of(variant):
-            # Most words name no place: the form lookup goes first, it is the cheapest test.
-            if not is_place_form(form) or (tail and not allowed_tail(tail)):
-                continue
+        for form, tail in place_splits(variant):
             mention = korean_place(doc, word, form, previous, context, tail) or foreign_place(word, form, tail)
             if mention:
                 return mention
     return None
+
+
+@lru_cache(maxsize=1 << 16)
+def place_splits(variant: str) -> tuple[tuple[str, str], ...]:
+    """The (form, tail) splits of a word that could name a place, the longest form
+    first: a place form, then nothing or an allowed tail. Most words give none, and
+    the answer depends on the lexicons alone, so each word form is split once."""
+    return tuple((form, tail) for form, tail in splits_of(variant)
+                 if is_place_form(form) and (not tail or allowed_tail(tail)))
 
 
 def splits_of(variant: str) -> list[tuple[str, str]]:

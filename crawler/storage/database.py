@@ -305,7 +305,14 @@ class NewsDatabase:
                   "last_modified": last_modified or None, "http_status": http_status, "last_fetched_at": utc_now()}
         if links is not None:
             record["links"] = json.dumps(links, ensure_ascii=False)
-        self.db["pages_seen"].upsert(record, pk="url")
+        # One statement, as sqlite-utils' upsert does it but without its schema
+        # lookups on every call (0.9 ms a page, run once per article fetched).
+        columns = list(record)
+        updates = ", ".join(f"{column} = excluded.{column}" for column in columns if column != "url")
+        with self.db.conn:
+            self.db.conn.execute(
+                f"insert into pages_seen ({', '.join(columns)}) values ({', '.join('?' for _ in columns)}) "
+                f"on conflict (url) do update set {updates}", list(record.values()))
 
     # -- articles -------------------------------------------------------------
 

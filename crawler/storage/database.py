@@ -127,18 +127,20 @@ class StoredArticle:
     story_id: str
 
 
+# How a crawl's connection writes (the story index growth bench writes the same way).
+# WAL lets Datasette read while a crawl writes. In WAL mode synchronous=NORMAL syncs
+# at checkpoints, not at every commit (about 1 ms each here, several per article):
+# a killed crawl loses no commit; only a power cut can undo the last few, and the
+# database stays consistent: those pages are simply fetched again on the next run.
+WRITER_PRAGMAS = ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON")
+
+
 class NewsDatabase:
     def __init__(self, path: str | Path):
         self.path = str(path)
         self.db = sqlite_utils.Database(self.path)
-        # WAL lets Datasette read while a crawl writes.
-        self.db.execute("PRAGMA journal_mode=WAL")
-        # In WAL mode NORMAL syncs at checkpoints, not at every commit (about 1 ms
-        # each here, several per article). A killed crawl loses no commit; only a
-        # power cut can undo the last few, and the database stays consistent:
-        # those pages are simply fetched again on the next run.
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA foreign_keys=ON")
+        for pragma in WRITER_PRAGMAS:
+            self.db.execute(f"PRAGMA {pragma}")
         self.stories = StoryIndex(self.db)
         self.ensure_schema()
 

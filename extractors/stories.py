@@ -170,6 +170,7 @@ class StoryFeatures:
             return array
         return array[:int(np.searchsorted(array, limit, side="right"))]
 
+    @cached_property
     def index_terms(self) -> list[int]:
         """SQLite integer keys under which the story index posts this article:
         a fixed-rate sample of its shingles (the 32-bit hash is the key) and

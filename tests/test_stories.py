@@ -271,7 +271,7 @@ def test_an_index_from_before_crawl_days_is_upgraded_in_place(tmp_path):
                            [article_id, key, key, article.published_day, article.body_chars, article.to_bytes()])
         connection.executemany("INSERT INTO story_postings VALUES (?, ?, ?)", [
             (term, -1 if article.published_day is None else article.published_day, article_id)
-            for term in article.index_terms()])
+            for term in article.index_terms])
     connection.commit()
 
     index = StoryIndex(connection)

@@ -176,7 +176,7 @@ class StoryIndex:
         if crawled_day is None:
             crawled_day = current_day()
         hits: Counter[int] = Counter()
-        for term in features.index_terms():
+        for term in features.index_terms:
             for (article_id,) in self._postings(term, features.published_day, crawled_day):
                 hits[article_id] += 1
         best = [article_id for article_id, _ in hits.most_common(MAX_CANDIDATES)]
@@ -231,7 +231,7 @@ class StoryIndex:
     def _post(self, article_id: int, features: StoryFeatures, crawled_day: int) -> None:
         table, day_column, day = self.postings_of(features, crawled_day)
         self.conn.executemany(f"INSERT OR IGNORE INTO {table} (term, {day_column}, article_id) VALUES (?, ?, ?)",
-                              [(term, day, article_id) for term in features.index_terms()])
+                              [(term, day, article_id) for term in features.index_terms])
 
     # -- representatives ----------------------------------------------------------
 
@@ -283,7 +283,7 @@ class StoryIndex:
         table, day_column, day = self.postings_of(features, crawled_day)
         self.conn.executemany(
             f"DELETE FROM {table} WHERE term = ? AND {day_column} = ? AND article_id = ?",
-            [(term, day, article_id) for term in features.index_terms()],
+            [(term, day, article_id) for term in features.index_terms],
         )
         self.conn.execute("DELETE FROM story_index_articles WHERE id = ?", [article_id])
         self._refresh_story(story_id)

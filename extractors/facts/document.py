@@ -43,6 +43,16 @@ def covered_positions(spans) -> set[int]:
     return {offset for start, end in spans for offset in range(start, end)}
 
 
+def first_cover(spans) -> dict:
+    """offset -> the value of the first (start, end, value) span covering it: the
+    `next(value for ... if start <= offset < end)` of every offset, in one lookup."""
+    covers: dict = {}
+    for start, end, value in spans:
+        for offset in range(start, end):
+            covers.setdefault(offset, value)
+    return covers
+
+
 @dataclass
 class Word:
     text: str

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .document import Document, Word
+from .document import Document, Word, first_cover
 from .lexicons import compound_titles, not_person_names, org_suffixes, org_suffixes_longest_first, role_titles, surname_of
 from .organisations import Organisation, is_short_form, looks_like_unknown_name
 from .places import PlaceMention, division_forms
@@ -69,15 +69,10 @@ class Context:
 
     def __post_init__(self) -> None:
         # Every rule asks these of every word: offset -> the first mention covering it.
-        self.org_at: dict[int, str] = {}
-        for organisation in self.organisations:
-            for mention in organisation.mentions:
-                for offset in range(mention.start, mention.end):
-                    self.org_at.setdefault(offset, organisation.name)
-        self.place_at: dict[int, PlaceMention] = {}
-        for place in self.places:
-            for offset in range(place.start, place.end):
-                self.place_at.setdefault(offset, place)
+        self.org_at: dict[int, str] = first_cover(
+            (mention.start, mention.end, organisation.name)
+            for organisation in self.organisations for mention in organisation.mentions)
+        self.place_at: dict[int, PlaceMention] = first_cover((place.start, place.end, place) for place in self.places)
 
     def org_of(self, word: Word) -> str | None:
         """The organisation a mention of which covers the start of this word (㈜ may come before it)."""

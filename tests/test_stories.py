@@ -325,6 +325,21 @@ def test_reassigning_keeps_the_story_and_forgetting_moves_the_representative():
         assert index.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
 
 
+def test_an_article_stored_again_under_its_old_row_is_compared_with_its_new_text():
+    # Decoded candidates are kept in memory; SQLite gives the freed row id to
+    # the next article stored, so what is kept must follow the stored bytes.
+    index = new_index()
+    index.assign("older", features("포항 영일만항 3월 컨테이너 물동량이 1만512TEU로 늘었다.", "2024-09-04"))
+    index.assign("edited", features(OPENING.format(district="동구"), "2024-09-04"))
+    assert index.assign("copy", features(OPENING.format(district="동구"), "2024-09-04")) == "edited"
+    row_id = index.conn.execute("SELECT id FROM story_index_articles WHERE article_key = 'edited'").fetchone()[0]
+    index.forget("copy")
+    index.forget("edited")
+    index.assign("edited", features(OPENING.format(district="서구"), "2024-09-04"))
+    assert index.conn.execute("SELECT id FROM story_index_articles WHERE article_key = 'edited'").fetchone()[0] == row_id
+    assert index.assign("another copy", features(OPENING.format(district="동구"), "2024-09-04")) == "another copy"
+
+
 def test_assign_does_not_commit(tmp_path):
     path = tmp_path / "stories.sqlite"
     writer = sqlite3.connect(path)

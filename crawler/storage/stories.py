@@ -36,6 +36,7 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from extractors.stories import (MAX_STORY_SPAN_DAYS, MIN_TEXT_CONTAINMENT, StoryFeatures, compare, publication_day,
                                 shingle_overlap)
@@ -45,6 +46,10 @@ from extractors.stories import (MAX_STORY_SPAN_DAYS, MIN_TEXT_CONTAINMENT, Story
 POSTINGS_PER_TERM = 64
 # Candidates confirmed per new article, the ones sharing most keys first.
 MAX_CANDIDATES = 40
+# Decoded candidates kept in memory (about 20 kB each): the articles of one
+# topic and week are candidates of article after article, and decoding one,
+# with the fact slots a comparison derives from it, costs more than comparing it.
+DECODED_CANDIDATES_KEPT = 1024
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS story_index_articles (
@@ -97,6 +102,14 @@ class Candidate:
     article_key: str
     story_id: str
     features: StoryFeatures
+
+
+@lru_cache(maxsize=DECODED_CANDIDATES_KEPT)
+def decoded_candidate(data: bytes) -> StoryFeatures:
+    """Stored features, decoded once while they are met often; keyed by the
+    bytes themselves, so a re-assigned article can never meet stale ones.
+    Shared: callers read them, never change them."""
+    return StoryFeatures.from_bytes(data)
 
 
 def _connection(database) -> sqlite3.Connection:
@@ -186,7 +199,7 @@ class StoryIndex:
         rows = self.conn.execute(
             f"SELECT id, article_key, story_id, features FROM story_index_articles WHERE id IN ({placeholders})", best
         ).fetchall()
-        by_id = {row[0]: Candidate(row[0], row[1], row[2], StoryFeatures.from_bytes(row[3])) for row in rows}
+        by_id = {row[0]: Candidate(row[0], row[1], row[2], decoded_candidate(row[3])) for row in rows}
         return [by_id[article_id] for article_id in best if article_id in by_id]
 
     def _postings(self, term: int, day: int | None, crawled_day: int) -> list[tuple[int]]:

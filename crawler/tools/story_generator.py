@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from crawler.storage.database import WRITER_PRAGMAS
-from crawler.storage.stories import StoryIndex
+from crawler.storage.stories import StoryIndex, decoded_candidate
 from extractors.scoring import Counts
 from extractors.stories import StoryFeatures
 
@@ -387,6 +387,7 @@ def measure(path: str | Path, rounds: int = 1) -> dict:
     round_ms = []
     for round_number in range(rounds):
         shutil.copyfile(path, copy)
+        decoded_candidate.cache_clear()  # each round is a crawl process of its own
         started = time.perf_counter()
         connection = sqlite3.connect(copy)
         for pragma in WRITER_PRAGMAS:

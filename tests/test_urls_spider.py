@@ -107,3 +107,14 @@ def test_article_requests_share_one_callback_that_scrapy_inspects_once(monkeypat
     for request in requests:
         is_generator_with_return_value(request.callback)  # what Scrapy checks for each response
     assert len(sources_read) <= 1
+
+
+def test_urls_of_a_host_the_registry_does_not_know_share_one_outlet():
+    from crawler.spiders.urls import UrlsSpider
+
+    spider = UrlsSpider(url="http://127.0.0.1:9/news/1")
+    outlets_by_host = {}
+    first = spider.outlet_for("http://127.0.0.1:9/news/1", outlets_by_host)
+    assert first.key == "127.0.0.1:9" and first.source == "http://127.0.0.1:9/news/1"
+    assert spider.outlet_for("http://127.0.0.1:9/news/2", outlets_by_host) is first
+    assert spider.outlet_for("http://other.test/a/1", outlets_by_host) is not first

@@ -45,11 +45,15 @@ class UrlsSpider(ArticleFetchingSpider):
         if outlet is not None:
             return outlet
         # An outlet the registry does not know: no CMS family, so the
-        # extractor guesses one from the page.
+        # extractor guesses one from the page. One per host, kept for the
+        # host's other URLs: a file may hold a whole archive of one site.
         parts = urlsplit(url)
         host = site_host(url)
-        return Outlet(key=host, name=host, region="", homepage=f"{parts.scheme}://{parts.netloc}/", cms="",
-                      source=url)
+        outlet = Outlet(key=host, name=host, region="", homepage=f"{parts.scheme}://{parts.netloc}/", cms="",
+                        source=url)
+        if is_web_url(url):
+            outlets_by_host[host] = outlet
+        return outlet
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 MAX_BYTES = 5 * 1024 * 1024
 # Only the head of the page is searched for a meta declaration.
 META_SCAN_BYTES = 4096
+# Control bytes that text does not use (tab, newlines, vertical tab and form feed are text).
+CONTROL_BYTES = bytes(range(9)) + bytes(range(14, 32))
 
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
 HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-:.]+)", re.IGNORECASE)
@@ -87,7 +89,7 @@ def looks_binary(raw: bytes) -> bool:
         return False
     if b"\x00" in sample:
         return True
-    controls = sum(1 for byte in sample if byte < 9 or 13 < byte < 32)
+    controls = len(sample) - len(sample.translate(None, CONTROL_BYTES))
     return controls / len(sample) > 0.1
 
 

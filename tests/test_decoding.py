@@ -44,3 +44,6 @@ def test_str_passes_through_and_binary_is_recognised():
     assert decode_html(KOREAN).text == KOREAN
     assert looks_binary(bytes(range(256)) * 4)
     assert not looks_binary(KOREAN.encode("utf-8"))
+    # Without NUL: many control bytes make binary; tabs, newlines and form feeds are text.
+    assert looks_binary(bytes(range(1, 32)) * 4 + KOREAN.encode("utf-8"))
+    assert not looks_binary(b"\t\n\r\x0b\x0c" * 40 + KOREAN.encode("utf-8"))

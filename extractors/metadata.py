@@ -211,12 +211,18 @@ def caption_texts(container: etree._Element | None) -> set[str]:
 
 
 def choose_subtitle(root: etree._Element, family, title: str) -> str:
-    for text in first_texts(root, family.subtitle_xpaths) + [
-        normalise_space(element.text_content()) for element in SUBTITLE_XPATH(root)
-    ]:
-        if text and text != title and len(text) <= MAX_SUBTITLE_CHARS:
-            return text
+    for texts in (first_texts(root, family.subtitle_xpaths), generic_subtitles(root)):
+        for text in texts:
+            if text and text != title and len(text) <= MAX_SUBTITLE_CHARS:
+                return text
     return ""
+
+
+def generic_subtitles(root: etree._Element):
+    """Subtitle-like elements anywhere on the page; a generator, so the search
+    runs only when the family's own places give no subtitle."""
+    for element in SUBTITLE_XPATH(root):
+        yield normalise_space(element.text_content())
 
 
 def pick_authors(family_bylines: list[str], byline_lines: list[str], script, meta: dict,

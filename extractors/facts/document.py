@@ -10,6 +10,8 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from typing import NamedTuple
 
 TITLE_SEPARATOR = "\n\n"
 
@@ -29,12 +31,20 @@ TRAILING_PARTICLE = re.compile(
 NON_NOMINAL_TAG = re.compile(r"^(J|E|VC|VV|VA|VX|XSV|XSA|SF|SP|SS|SE|SO)")
 
 
-@dataclass(frozen=True)
-class Morph:
+class Morph(NamedTuple):
+    """One Kiwi morpheme with offsets into the document's text (a tuple: an
+    article has hundreds, and a tuple is made several times faster than a frozen dataclass)."""
+
     form: str
     tag: str
     start: int
     end: int
+
+
+@lru_cache(maxsize=None)
+def ends_nominal_part(tag: str) -> bool:
+    """Whether a morpheme with this tag ends a word's nominal part (Kiwi has a few dozen tags)."""
+    return NON_NOMINAL_TAG.match(tag) is not None
 
 
 def covered_positions(spans) -> set[int]:
@@ -135,7 +145,7 @@ def split_words(text: str, morphs: list[Morph]) -> list[Word]:
         inside = morphs[bisect_left(starts, start):bisect_left(starts, end)]
         stem_end = end
         for index, morph in enumerate(inside):
-            if index > 0 and NON_NOMINAL_TAG.match(morph.tag):
+            if index > 0 and ends_nominal_part(morph.tag):
                 stem_end = morph.start
                 break
         words.append(Word(match.group(), start, end, text[start:stem_end], inside))

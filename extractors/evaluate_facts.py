@@ -127,11 +127,11 @@ def evaluate(gold_dir: Path = DEFAULT_GOLD_DIR) -> dict[str, Score]:
 def speed(gold_dir: Path = DEFAULT_GOLD_DIR, rounds: int = 3) -> dict:
     """Kiwi milliseconds per 1,000 characters and facts milliseconds per article (Kiwi excluded),
     best of ``rounds`` passes over the gold articles after one warm-up analysis."""
-    from .analysis import analyse_article, get_kiwi
+    from .analysis import analyse_article, kiwi_tokenize
     from .facts import extract_facts
 
     articles = [(g["title"], article_body(g), g["published_at"], g.get("authors", ())) for g in load_gold(gold_dir)]
-    get_kiwi().tokenize("워밍업 문장입니다.")
+    kiwi_tokenize("워밍업 문장입니다.")
     characters = sum(len(title) + len(body) for title, body, _, _ in articles)
     kiwi_seconds, facts_seconds = [], []
     for _ in range(rounds):

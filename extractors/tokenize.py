@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractors.analysis import get_kiwi
+from extractors.analysis import kiwi_tokenize
 
 # Morpheme tags (Sejong tag set as Kiwi uses it) whose forms become terms.
 NOUN_TAGS = frozenset({"NNG", "NNP"})
@@ -93,7 +93,7 @@ def terms_from_tokens(tokens) -> IndexTerms:
 
 
 def index_terms(text: str) -> IndexTerms:
-    return terms_from_tokens(get_kiwi().tokenize(text or ""))
+    return terms_from_tokens(kiwi_tokenize(text or ""))
 
 
 def index_text(text: str) -> str:
@@ -105,7 +105,7 @@ def index_texts(texts: list[str]) -> list[str]:
     """`index_text` for many texts; Kiwi analyses a list on several threads."""
     if not texts:
         return []
-    analysed = get_kiwi().tokenize([text or "" for text in texts])
+    analysed = kiwi_tokenize([text or "" for text in texts])
     return [terms_from_tokens(tokens).as_index_text() for tokens in analysed]
 
 

@@ -3,7 +3,8 @@ import sqlite3
 
 import pytest
 
-from extractors.tokenize import fts_query, get_kiwi, index_text, index_texts
+from extractors.analysis import get_kiwi
+from extractors.tokenize import fts_query, index_text, index_texts
 
 ARTICLES = {
     1: "경북테크노파크는 지역기업 35개사와 함께 650만 불 수출계약을 체결했다.",
@@ -127,3 +128,16 @@ def test_fts5_syntax_in_user_input_never_breaks_the_query(fts_table, hostile):
 
 def test_fts5_operators_in_user_input_are_searched_as_words(fts_table):
     assert search(fts_table, "수출 OR 풍경") == []
+
+
+def test_the_projects_kiwi_options_change_no_token_of_news_text():
+    """The options only switch off readings of informal writing (extractors.analysis.TOKENIZE_OPTIONS)."""
+    from extractors.analysis import kiwi_tokenize
+    from extractors.evaluate_stories import load_labelled
+
+    texts = [text for article in load_labelled() for text in (article.title, article.body)]
+
+    def readings(analysed):
+        return [[(token.form, token.tag, token.start, token.len) for token in tokens] for tokens in analysed]
+
+    assert readings(kiwi_tokenize(texts)) == readings(get_kiwi().tokenize(texts))

@@ -115,12 +115,12 @@ def time_stages(pages: list[tuple[bytes, str]], db_path: Path) -> dict[str, list
     from crawler.processing import ArticleProcessor, Duplicate, apply_analysis, needs_analysis
     from crawler.storage import NewsDatabase
     from extractors import ExtractionError, extract_article, facts_text
-    from extractors.analysis import analyse_article, get_kiwi
+    from extractors.analysis import analyse_article, kiwi_tokenize
     from extractors.facts import extract_facts
     from extractors.stories import StoryFeatures, story_features
     from extractors.tokenize import terms_from_tokens
 
-    get_kiwi().tokenize("모델을 읽어 둔다")  # the one-off load is start-up, not per article
+    kiwi_tokenize("모델을 읽어 둔다")  # the one-off load is start-up, not per article
     database = NewsDatabase(db_path)
     database.upsert_sites([Outlet(key="bench", name="bench", region="", homepage="http://bench.test/", cms="")])
     processor = ArticleProcessor(database)

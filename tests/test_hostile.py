@@ -24,7 +24,8 @@ SUITE = HostileSuite.load()
 # Kiwi alone takes about 350 MB and a crawl peaks near 450 MB; a 50 MB page,
 # let alone a 9.8 GB gzip bomb, held whole in memory would break through this.
 PEAK_MEMORY_BOUND_MB = 1200
-# Each CPU worker process (crawler/cpu.py) holds its own Kiwi: about 420 MB.
+# Per CPU worker process (crawler/cpu.py): the workers share the Kiwi (about 420 MB) their fork
+# server loaded, so this bound, made when each loaded its own, is loose.
 WORKER_MEMORY_BOUND_MB = 700
 
 

@@ -26,7 +26,8 @@ NEWS_MAX_LIST_PAGES = 50
 # extractor's own minimum unless overridden.
 NEWS_MIN_BODY_CHARS = MIN_BODY_CHARS
 # Worker processes for the CPU-bound steps (extraction, Kiwi): empty for one
-# per core, 0 to run them in the reactor's thread. Each loads Kiwi (~350 MB).
+# per core, 0 to run them in the reactor's thread. They share one Kiwi (~350 MB),
+# loaded by the fork server they fork from.
 NEWS_CPU_PROCESSES = ""
 # Headless Chromium for outlets flagged needs_js. Empty: Playwright's own
 # browser, else chromium on the PATH (crawler/browser.py); with none of them

@@ -224,13 +224,25 @@ def publication_day(published_at: str | None) -> int | None:
 
 
 def _base_tag(token) -> str:
-    return token.tag.split("-", 1)[0]
+    return _tag_base(token.tag)
+
+
+# Memoised per string: an article reads a few hundred tokens of a few dozen
+# tags, and the same word forms and shingles recur across articles.
+@lru_cache(maxsize=None)
+def _tag_base(tag: str) -> str:
+    return tag.split("-", 1)[0]
+
+
+@lru_cache(maxsize=1 << 16)
+def _normal_form(form: str) -> str:
+    return unicodedata.normalize("NFKC", form).lower()
 
 
 def shingles_from_tokens(tokens) -> set[str]:
     """Ordered pairs of each noun-like morpheme with the next SHINGLE_REACH ones."""
     morphemes = [
-        unicodedata.normalize("NFKC", token.form).lower()
+        _normal_form(token.form)
         for token in tokens if _base_tag(token) in SHINGLE_TAGS
     ]
     if len(morphemes) == 1:
@@ -242,6 +254,7 @@ def shingles_from_tokens(tokens) -> set[str]:
     }
 
 
+@lru_cache(maxsize=1 << 16)
 def _hash32(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=4).digest(), "little")
 
@@ -283,7 +296,7 @@ def _unit_at(tokens, index: int) -> str | None:
         return None
     token, tag = tokens[index], _base_tag(tokens[index])
     attached = _adjacent(tokens[index - 1], token)
-    form = unicodedata.normalize("NFKC", token.form).lower()
+    form = _normal_form(token.form)
     if not (tag == "NNB" or (tag == "SL" and attached) or (tag == "SW" and form in SYMBOL_UNITS)
             or (tag == "NNG" and attached)):
         return None
@@ -365,7 +378,7 @@ def _noun_compounds(tokens) -> list[list[tuple[str, str]]]:
         if tag not in COMPOUND_TAGS:
             previous = None
             continue
-        form = unicodedata.normalize("NFKC", token.form).lower()
+        form = _normal_form(token.form)
         if previous is not None and _adjacent(previous, token):
             groups[-1].append((form, tag))
         else:

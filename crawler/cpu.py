@@ -73,6 +73,9 @@ def die_with_the_crawl(crawl_pid: int) -> None:
         crawl = os.pidfd_open(crawl_pid)
     except ProcessLookupError:  # the crawl died before the call
         os._exit(1)
+    except OSError as error:  # a kernel before 5.3: the server's end is all we have
+        logger.warning("worker %d cannot watch the crawl (pidfd_open: %s)", os.getpid(), error)
+        return
     threading.Thread(target=exit_when_ended, args=(crawl,), name="crawl-watch", daemon=True).start()
 
 
@@ -140,8 +143,11 @@ class CpuWorkers:
             # their modules and loads Kiwi once (never from this process: it
             # runs a reactor and holds SQLite connections). A pool made again
             # after a worker died forks from the same server, at once.
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload([*WORKER_MODULES, *([KIWI_PRELOAD_MODULE] if self.analyses else [])])
+            if "forkserver" in multiprocessing.get_all_start_methods():
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload([*WORKER_MODULES, *([KIWI_PRELOAD_MODULE] if self.analyses else [])])
+            else:  # Windows: each worker starts afresh and loads its own Kiwi
+                context = multiprocessing.get_context("spawn")
             self.executor = ProcessPoolExecutor(self.processes, mp_context=context,
                                                 initializer=prepare_worker, initargs=(self.analyses, os.getpid()))
             logger.info("CPU steps run in %d worker processes", self.processes)

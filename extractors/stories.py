@@ -224,13 +224,13 @@ def publication_day(published_at: str | None) -> int | None:
 
 
 def _base_tag(token) -> str:
-    return _tag_base(token.tag)
+    return _base_of_tag(token.tag)
 
 
 # Memoised per string: an article reads a few hundred tokens of a few dozen
 # tags, and the same word forms and shingles recur across articles.
 @lru_cache(maxsize=None)
-def _tag_base(tag: str) -> str:
+def _base_of_tag(tag: str) -> str:
     return tag.split("-", 1)[0]
 
 

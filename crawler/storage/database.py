@@ -106,6 +106,11 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def insert_statement(table: str, columns: list[str]) -> str:
+    """`insert into table (columns) values (?, ...)`, for a row given as a dict."""
+    return f"insert into {table} ({', '.join(columns)}) values ({', '.join('?' for _ in columns)})"
+
+
 def run_counters(counts: dict, per_outlet: dict, duration_seconds: float) -> dict:
     """A crawl_runs row's counter columns from the crawl's counters."""
     return {
@@ -312,9 +317,8 @@ class NewsDatabase:
         columns = list(record)
         updates = ", ".join(f"{column} = excluded.{column}" for column in columns if column != "url")
         with self.db.conn:
-            self.db.conn.execute(
-                f"insert into pages_seen ({', '.join(columns)}) values ({', '.join('?' for _ in columns)}) "
-                f"on conflict (url) do update set {updates}", list(record.values()))
+            self.db.conn.execute(f"{insert_statement('pages_seen', columns)} on conflict (url) do update set {updates}",
+                                 list(record.values()))
 
     # -- articles -------------------------------------------------------------
 
@@ -356,9 +360,7 @@ class NewsDatabase:
                     row["url"], StoryFeatures.from_bytes(article["story_features"]), row.get("published_at"))
                 row["first_seen_at"] = now
                 columns = list(row)
-                connection.execute(
-                    f"insert into articles ({', '.join(columns)}) values ({', '.join('?' for _ in columns)})",
-                    [row[column] for column in columns])
+                connection.execute(insert_statement("articles", columns), [row[column] for column in columns])
             else:
                 columns = [column for column in row if column != "url"]
                 connection.execute(

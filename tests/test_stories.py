@@ -10,8 +10,11 @@ import pytest
 from crawler.tools.story_generator import build, growth_figures, measure
 from crawler.storage.stories import (
     DATED_POSTINGS_SQL,
+    KEYS_PER_LOOKUP,
     LATEST_DATED_POSTINGS_SQL,
+    POSTINGS_PER_TERM,
     UNDATED_POSTINGS_SQL,
+    batched_postings_sql,
     StoryIndex,
     current_day,
 )
@@ -27,6 +30,7 @@ from extractors.evaluate_stories import (
     with_features,
 )
 from extractors.stories import (
+    MAX_STORY_SPAN_DAYS,
     StoryFeatures,
     compare,
     explain_pair,
@@ -217,17 +221,46 @@ def test_candidate_lookups_search_the_postings_index_and_never_scan():
         (DATED_POSTINGS_SQL, [1, 10, 20, 64]),
         (UNDATED_POSTINGS_SQL, [1, 10, 64]),
         (LATEST_DATED_POSTINGS_SQL, [1, 64]),
+        (batched_postings_sql(DATED_POSTINGS_SQL), [1, 10, 20, 64, 1, 10, 64] * KEYS_PER_LOOKUP),
+        (batched_postings_sql(LATEST_DATED_POSTINGS_SQL), [1, 64, 1, 10, 64] * KEYS_PER_LOOKUP),
         ("SELECT id, article_key, story_id, features FROM story_index_articles WHERE id IN (?, ?)", [1, 2]),
         ("SELECT story_id FROM story_index_articles WHERE article_key = ?", ["a"]),
         ("SELECT article_key, published_day, body_chars FROM story_index_articles WHERE story_id = ?", ["a"]),
     ]
     for sql, parameters in lookups:
-        plan = " / ".join(row[3] for row in index.conn.execute("EXPLAIN QUERY PLAN " + sql, parameters))
-        assert "SCAN" not in plan, (sql, plan)
-        assert "SEARCH" in plan
+        steps = [row[3] for row in index.conn.execute("EXPLAIN QUERY PLAN " + sql, parameters)]
+        # A batched lookup reads each key's limited search as a subquery ("SCAN (subquery-1)"): no table scan.
+        assert not [step for step in steps if step.startswith("SCAN") and "subquery" not in step], (sql, steps)
+        assert any(step.startswith("SEARCH") for step in steps)
     for sql, parameters in ((DATED_POSTINGS_SQL, [1, 10, 20, 64]), (UNDATED_POSTINGS_SQL, [1, 10, 64])):
         plan = " ".join(row[3] for row in index.conn.execute("EXPLAIN QUERY PLAN " + sql, parameters))
         assert "PRIMARY KEY" in plan and "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.parametrize("published", ["2024-03-08 10:00", None])
+def test_batched_lookups_return_each_keys_postings_in_key_order(published):
+    """One statement reads many keys' postings; the result must be the named
+    per-key lookups', key after key, dated before undated, across batches."""
+    index = new_index()
+    for number in range(6):
+        index.assign(f"dated-{number}", features(DONATION.format(day=8, amount=100 * number), "2024-03-08 10:00"))
+        index.assign(f"undated-{number}", features(DONATION.format(day=8, amount=100 * number), None),
+                     crawled_day=publication_day("2024-03-08"))
+    article = features(DONATION.format(day=8, amount=1000), published)
+    crawled_day = publication_day("2024-03-09")
+    terms = article.index_terms * 3  # more keys than one batch holds, and a padded last batch
+    assert len(terms) > 2 * KEYS_PER_LOOKUP and len(terms) % KEYS_PER_LOOKUP
+    day, span = article.published_day, MAX_STORY_SPAN_DAYS
+    expected = []
+    for term in terms:
+        if day is None:
+            expected += index.conn.execute(LATEST_DATED_POSTINGS_SQL, [term, POSTINGS_PER_TERM]).fetchall()
+        else:
+            expected += index.conn.execute(DATED_POSTINGS_SQL, [term, day - span, day + span, POSTINGS_PER_TERM]).fetchall()
+        since = (crawled_day if day is None else day) - span
+        expected += index.conn.execute(UNDATED_POSTINGS_SQL, [term, since, POSTINGS_PER_TERM]).fetchall()
+    assert len(expected) > len(terms)
+    assert index._postings(terms, day, crawled_day) == expected
 
 
 SEPTEMBER_4 = publication_day("2024-09-04")

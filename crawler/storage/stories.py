@@ -37,6 +37,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from functools import lru_cache
+from operator import itemgetter
 
 from extractors.stories import (MAX_STORY_SPAN_DAYS, MIN_TEXT_CONTAINMENT, StoryFeatures, compare, publication_day,
                                 shingle_overlap)
@@ -50,6 +51,13 @@ MAX_CANDIDATES = 40
 # topic and week are candidates of article after article, and decoding one,
 # with the fact slots a comparison derives from it, costs more than comparing it.
 DECODED_CANDIDATES_KEPT = 1024
+# Keys looked up per statement. An article has about 50, each read with two
+# limited searches of a primary key; one statement per call cost SQLite's
+# per-statement overhead a hundred times per article. A last, shorter batch
+# is padded with a key that no article posts, so there is one statement text
+# for dated and one for undated articles.
+KEYS_PER_LOOKUP = 16
+NO_KEY = -1
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS story_index_articles (
@@ -94,6 +102,14 @@ UNDATED_POSTINGS_SQL = (
     "SELECT article_id FROM story_undated_postings WHERE term = ? AND crawled_day >= ? "
     "ORDER BY crawled_day DESC LIMIT ?"
 )
+
+
+@lru_cache(maxsize=None)
+def batched_postings_sql(dated_sql: str) -> str:
+    """The dated lookup (`dated_sql`) and then the undated one, for each of
+    KEYS_PER_LOOKUP keys, in one statement (UNION ALL keeps their order)."""
+    one_key = f"SELECT * FROM ({dated_sql}) UNION ALL SELECT * FROM ({UNDATED_POSTINGS_SQL})"
+    return " UNION ALL ".join([one_key] * KEYS_PER_LOOKUP)
 
 
 @dataclass
@@ -188,10 +204,7 @@ class StoryIndex:
         """Stored articles sharing the most index keys with `features`, best first."""
         if crawled_day is None:
             crawled_day = current_day()
-        hits: Counter[int] = Counter()
-        for term in features.index_terms:
-            for (article_id,) in self._postings(term, features.published_day, crawled_day):
-                hits[article_id] += 1
+        hits = Counter(map(itemgetter(0), self._postings(features.index_terms, features.published_day, crawled_day)))
         best = [article_id for article_id, _ in hits.most_common(MAX_CANDIDATES)]
         if not best:
             return []
@@ -202,17 +215,24 @@ class StoryIndex:
         by_id = {row[0]: Candidate(row[0], row[1], row[2], decoded_candidate(row[3])) for row in rows}
         return [by_id[article_id] for article_id in best if article_id in by_id]
 
-    def _postings(self, term: int, day: int | None, crawled_day: int) -> list[tuple[int]]:
+    def _postings(self, terms: list[int], day: int | None, crawled_day: int) -> list[tuple[int]]:
+        """The postings of each key in turn: its dated ones, then its undated ones."""
         if day is None:
-            dated = self.conn.execute(LATEST_DATED_POSTINGS_SQL, [term, POSTINGS_PER_TERM]).fetchall()
+            dated_sql, dated_parameters = LATEST_DATED_POSTINGS_SQL, (POSTINGS_PER_TERM,)
             undated_since = crawled_day - MAX_STORY_SPAN_DAYS
         else:
-            dated = self.conn.execute(
-                DATED_POSTINGS_SQL, [term, day - MAX_STORY_SPAN_DAYS, day + MAX_STORY_SPAN_DAYS, POSTINGS_PER_TERM]
-            ).fetchall()
+            dated_sql = DATED_POSTINGS_SQL
+            dated_parameters = (day - MAX_STORY_SPAN_DAYS, day + MAX_STORY_SPAN_DAYS, POSTINGS_PER_TERM)
             undated_since = day - MAX_STORY_SPAN_DAYS
-        undated = self.conn.execute(UNDATED_POSTINGS_SQL, [term, undated_since, POSTINGS_PER_TERM]).fetchall()
-        return dated + undated
+        statement = batched_postings_sql(dated_sql)
+        postings: list[tuple[int]] = []
+        for start in range(0, len(terms), KEYS_PER_LOOKUP):
+            batch = terms[start:start + KEYS_PER_LOOKUP]
+            batch += [NO_KEY] * (KEYS_PER_LOOKUP - len(batch))
+            parameters = [value for term in batch
+                          for value in (term, *dated_parameters, term, undated_since, POSTINGS_PER_TERM)]
+            postings += self.conn.execute(statement, parameters).fetchall()
+        return postings
 
     def _best_story(self, features: StoryFeatures, crawled_day: int) -> str | None:
         best_story, best_overlap = None, -1.0

@@ -15,7 +15,7 @@ from extractors.facts import Facts, extract_facts, to_usd
 from extractors.facts.agreements import AGREEMENT_RULES, TYPE_CUES
 from extractors.facts.lexicons import (LEXICON_DIR, country_names_by_code, exchange_rates, foreign_places,
                                        korean_divisions, read_rows)
-from extractors.facts.money import MONEY_EXAMPLES, find_money
+from extractors.facts.money import MONEY_EXAMPLES, find_money, money_regex
 from extractors.facts.organisations import ORG_RULES
 from extractors.facts.people import PERSON_RULES
 from extractors.facts.places import PLACE_RULES
@@ -83,6 +83,25 @@ def test_date_pattern_example(pattern):
     assert found, pattern.name
     value = found[0].date + (f"..{found[0].end_date}" if found[0].end_date else "")
     assert value == pattern.expected
+
+
+def without_first_character_guard(regex: re.Pattern) -> re.Pattern:
+    guard = re.match(r"\(\?=\[.+?\]\)\(\?:", regex.pattern)
+    assert guard, regex.pattern
+    return re.compile(regex.pattern[guard.end():-1])
+
+
+@pytest.mark.parametrize("regex", [*(p.regex for p in DATE_PATTERNS), money_regex()],
+                         ids=[*(p.name for p in DATE_PATTERNS), "money"])
+def test_the_first_character_guard_changes_no_match(regex):
+    """Date and money patterns are tried only where a match can begin (rules.starting_with):
+    over every example and the facts gold, they find exactly what they find without that guard."""
+    texts = [pattern.example for pattern in DATE_PATTERNS] + [example[1] for example in MONEY_EXAMPLES]
+    texts += [article_body(article) for article in load_gold(DEFAULT_GOLD_DIR)]
+    text = "\n".join(texts)
+    plain = without_first_character_guard(regex)
+    assert [m.span() for m in regex.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert any(plain.finditer(text))
 
 
 @pytest.mark.parametrize("text, published, expected", [

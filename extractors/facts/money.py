@@ -14,6 +14,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from .lexicons import currency_words, exchange_rates
+from .rules import starting_with
 
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 SMALL_UNITS = {"천": 1_000, "백": 100, "십": 10}
@@ -45,12 +46,16 @@ def amount_pattern() -> str:
 @lru_cache(maxsize=1)
 def money_regex() -> re.Pattern:
     after = "|".join(re.escape(word) for word, _, position in currency_words() if position in ("after", "either"))
-    before = "|".join(re.escape(word) for word, _, position in currency_words() if position in ("before", "either"))
+    before_words = [word for word, _, position in currency_words() if position in ("before", "either")]
+    before = "|".join(map(re.escape, before_words))
     amount = amount_pattern()
-    return re.compile(
+    # A match begins with a digit or with a currency word written before the amount.
+    first_characters = r"\d" + "".join(sorted({re.escape(word[0]) for word in before_words}))
+    return re.compile(starting_with(
+        first_characters,
         rf"(?<![\d.,])(?:(?P<low>{amount})\s?[~∼]\s?)?(?P<amount>{amount})\s?여?\s?(?P<after>{after})"
         rf"|(?P<before>{before})\s?(?P<amount2>{amount})"
-    )
+    ))
 
 
 @lru_cache(maxsize=1)

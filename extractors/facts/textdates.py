@@ -16,7 +16,10 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
 
-DIRECTION = r"(?:(?P<dir>지난|오는|이번)\s?)?"
+from .rules import starting_with
+
+DIRECTION_WORDS = ("지난", "오는", "이번")
+DIRECTION = rf"(?:(?P<dir>{'|'.join(DIRECTION_WORDS)})\s?)?"
 RELATIVE_YEAR = {"지난해": -1, "작년": -1, "전년": -1, "올해": 0, "금년": 0, "내년": 1, "이듬해": 1, "명년": 1}
 RELATIVE_MONTH = {"지난달": -1, "전달": -1, "이달": 0, "다음 달": 1, "다음달": 1, "내달": 1}
 # A day count rather than a day of the month: 3일간, 3일째, 30일 이내, 7일 내, 3일 만에.
@@ -32,12 +35,19 @@ class DatePattern:
     expected: str  # the resolved value for a 2023-11-01 article
 
 
-def _pattern(name: str, regex: str, example: str, expected: str) -> DatePattern:
-    return DatePattern(name, re.compile(regex), example, expected)
-
-
 YEAR4 = r"(?P<y>(?:19|20)\d{2})"
-YEAR2 = r"[‘'’`](?P<yy>\d{2})"
+YEAR2_MARKS = "‘'’`"
+YEAR2 = rf"[{YEAR2_MARKS}](?P<yy>\d{{2}})"
+# What a date mention can begin with: a digit, the mark of a two-digit year,
+# a direction word or a relative year or month.
+DATE_FIRST_CHARACTERS = r"\d" + YEAR2_MARKS + "".join(
+    sorted({word[0] for word in (*DIRECTION_WORDS, *RELATIVE_YEAR, *RELATIVE_MONTH)}))
+
+
+def _pattern(name: str, regex: str, example: str, expected: str) -> DatePattern:
+    return DatePattern(name, re.compile(starting_with(DATE_FIRST_CHARACTERS, regex)), example, expected)
+
+
 M = r"(?P<m>1[0-2]|0?[1-9])"
 D = r"(?P<d>3[01]|[12]\d|0?[1-9])"
 

@@ -30,6 +30,7 @@ REPORTER_TITLES = ("기자", "특파원", "통신원", "객원기자")
 NAME_PIECE_TAG = re.compile(r"^(NN|NR|XSN|XPN)")
 KOREAN_NAME_SHAPE = re.compile(r"[가-힣]{2,4}")
 AGE = re.compile(r"^\(\d{1,3}(?:세)?\)")
+SSI = re.compile(r"^\s?씨(?:[는가의를와에]|\s|$)")
 ANAPHOR_ORG = {"도": "province", "시": "city", "군": "county"}
 
 
@@ -274,8 +275,10 @@ def title_then_name(context: Context, index: int) -> PersonMention | None:
     words = context.doc.words
     if index + 1 >= len(words):
         return None
+    if words[index].particle() not in ("", "인", "이신"):
+        return None
     title = title_of(context, words[index])
-    if title is None or words[index].particle() not in ("", "인", "이신"):
+    if title is None:
         return None
     candidate = words[index + 1]
     name = korean_name(context, candidate, with_particle=True) or foreign_name(context, candidate, after_title=True)
@@ -302,15 +305,15 @@ def entity_just_before(context: Context, index: int) -> str | None:
 def name_with_age_or_ssi(context: Context, index: int) -> PersonMention | None:
     words, text = context.doc.words, context.doc.text
     word = words[index]
+    # What follows first: it rules out almost every word, and the name costs more to read.
+    after = text[word.end:word.end + 8]
+    age = AGE.match(after)
+    if not age and not SSI.match(after):
+        return None
     name = korean_name(context, word) or whole_word_name(context, word)
     if name is None:
         return None
-    after = text[word.end:word.end + 8]
-    age = AGE.match(after)
-    rest = after[age.end():] if age else after
-    if age or re.match(r"^\s?씨(?:[는가의를와에]|\s|$)", rest):
-        return PersonMention(name, None, None, word.start, word.end, "name_with_age_or_ssi")
-    return None
+    return PersonMention(name, None, None, word.start, word.end, "name_with_age_or_ssi")
 
 
 def org_then_name(context: Context, index: int) -> PersonMention | None:

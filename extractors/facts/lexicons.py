@@ -121,6 +121,12 @@ def name_abbreviations() -> tuple[tuple[str, str], ...]:
 
 
 @lru_cache(maxsize=1)
+def abbreviated_suffixes() -> tuple[str, ...]:
+    """The short forms of name_abbreviations(), for one str.endswith test."""
+    return tuple(sorted({short for _, short in name_abbreviations()}))
+
+
+@lru_cache(maxsize=1)
 def known_organisations() -> dict[str, str]:
     """Every written form of a well-known organisation -> its canonical name."""
     forms: dict[str, str] = {}

@@ -21,8 +21,8 @@ import re
 from dataclasses import dataclass, field
 
 from .document import TRAILING_PARTICLE, Document, Word, covered_positions
-from .lexicons import (foreign_places, generic_org_words, known_organisations, legal_forms, name_abbreviations,
-                       org_descriptors, org_suffixes, org_suffixes_longest_first)
+from .lexicons import (abbreviated_suffixes, foreign_places, generic_org_words, known_organisations, legal_forms,
+                       name_abbreviations, org_descriptors, org_suffixes, org_suffixes_longest_first)
 from .places import division_forms
 from .rules import Rule
 
@@ -339,6 +339,8 @@ def is_short_form(short: str, long: str) -> bool:
 def expands_to(short: str, long: str) -> bool:
     """경북TP is 경북테크노파크, 경북과기대 is 경북과학기술대학교 (name_abbreviations.csv):
     the short suffix stands for the long one and the rest is an abridged prefix."""
+    if not short.endswith(abbreviated_suffixes()):  # almost every form: one test instead of a loop
+        return False
     for full, abbreviated in name_abbreviations():
         if short.endswith(abbreviated) and long.endswith(full):
             head, long_head = short[:-len(abbreviated)], long[:-len(full)]

@@ -72,7 +72,9 @@ def find_places(doc: Document, excluded_spans: list[tuple[int, int]]) -> list[Pl
     """Two passes: the second reads what the first left open (중구, 완주) in the light of
     the provinces the article is clearly about."""
     excluded = covered_positions(excluded_spans)
-    words = [(i, w) for i, w in enumerate(doc.words) if w.start not in excluded]
+    # Only words with a split that could name a place: most have none, and both passes skip them.
+    words = [(i, w) for i, w in enumerate(doc.words)
+             if w.start not in excluded and any(place_splits(variant) for variant in w.stem_variants())]
     found: dict[int, PlaceMention] = {}
     for index, word in words:
         mention = place_in_word(doc, word, doc.words[index - 1] if index else None, None)

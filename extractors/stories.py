@@ -36,7 +36,7 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
-from extractors.analysis import ArticleAnalysis, analyse_article
+from extractors.analysis import ArticleAnalysis, analyse_article, base_tag
 
 # --- text overlap ---------------------------------------------------------------
 
@@ -223,17 +223,7 @@ def publication_day(published_at: str | None) -> int | None:
         return None
 
 
-def _base_tag(token) -> str:
-    return _base_of_tag(token.tag)
-
-
-# Memoised per string: an article reads a few hundred tokens of a few dozen
-# tags, and the same word forms and shingles recur across articles.
-@lru_cache(maxsize=None)
-def _base_of_tag(tag: str) -> str:
-    return tag.split("-", 1)[0]
-
-
+# Memoised per string: the same word forms and shingles recur across articles.
 @lru_cache(maxsize=1 << 16)
 def _normal_form(form: str) -> str:
     return unicodedata.normalize("NFKC", form).lower()
@@ -243,7 +233,7 @@ def shingles_from_tokens(tokens) -> set[str]:
     """Ordered pairs of each noun-like morpheme with the next SHINGLE_REACH ones."""
     morphemes = [
         _normal_form(token.form)
-        for token in tokens if _base_tag(token) in SHINGLE_TAGS
+        for token in tokens if base_tag(token.tag) in SHINGLE_TAGS
     ]
     if len(morphemes) == 1:
         return {morphemes[0]}
@@ -272,13 +262,13 @@ def _read_number(tokens, index: int) -> tuple[float, int]:
     """The value of the digit group starting at `index` (1억2000만 -> 120,000,000)
     and the index after it."""
     value = 0.0
-    while index < len(tokens) and _base_tag(tokens[index]) == "SN":
+    while index < len(tokens) and base_tag(tokens[index].tag) == "SN":
         try:
             digits = float(tokens[index].form.replace(",", ""))
         except ValueError:
             return value, index + 1
         following = tokens[index + 1] if index + 1 < len(tokens) else None
-        if following is not None and _base_tag(following) == "NR" and _adjacent(tokens[index], following) \
+        if following is not None and base_tag(following.tag) == "NR" and _adjacent(tokens[index], following) \
                 and all(char in NUMERAL_MULTIPLIERS for char in following.form):
             value += digits * math.prod(NUMERAL_MULTIPLIERS[char] for char in following.form)
             index += 2
@@ -294,7 +284,7 @@ def _unit_at(tokens, index: int) -> str | None:
     """The unit written right after a number (a space allowed before a bound noun)."""
     if index >= len(tokens):
         return None
-    token, tag = tokens[index], _base_tag(tokens[index])
+    token, tag = tokens[index], base_tag(tokens[index].tag)
     attached = _adjacent(tokens[index - 1], token)
     form = _normal_form(token.form)
     if not (tag == "NNB" or (tag == "SL" and attached) or (tag == "SW" and form in SYMBOL_UNITS)
@@ -315,7 +305,7 @@ def _quantity_and_date_facts(tokens) -> set[str]:
     facts: set[str] = set()
     index = 0
     while index < len(tokens):
-        tag = _base_tag(tokens[index])
+        tag = base_tag(tokens[index].tag)
         if tag == "W_SERIAL":  # scores and serials such as 2-1
             facts.add(f"{QUANTITY}|serial|{tokens[index].form}")
         if tag != "SN":
@@ -374,7 +364,7 @@ def _noun_compounds(tokens) -> list[list[tuple[str, str]]]:
     groups: list[list[tuple[str, str]]] = []
     previous = None
     for token in tokens:
-        tag = _base_tag(token)
+        tag = base_tag(token.tag)
         if tag not in COMPOUND_TAGS:
             previous = None
             continue

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractors.analysis import kiwi_tokenize
+from extractors.analysis import base_tag, kiwi_tokenize
 
 # Morpheme tags (Sejong tag set as Kiwi uses it) whose forms become terms.
 NOUN_TAGS = frozenset({"NNG", "NNP"})
@@ -54,10 +54,6 @@ class IndexTerms:
         return " ".join(self.parts + self.compounds)
 
 
-def _base_tag(tag: str) -> str:
-    return tag.split("-", 1)[0]
-
-
 def _term_form(form: str, tag: str) -> str:
     if tag == "W_HASHTAG":
         form = form.lstrip("#")
@@ -77,7 +73,7 @@ def terms_from_tokens(tokens) -> IndexTerms:
     terms = IndexTerms()
     previous_compound_end = -1
     for token in tokens:
-        tag = _base_tag(token.tag)
+        tag = base_tag(token.tag)
         if not _is_term(token.form, tag):
             previous_compound_end = -1
             continue

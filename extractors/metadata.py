@@ -17,8 +17,11 @@ from extractors.record import Image
 META_XPATH = etree.XPath("//meta[@content]")
 TITLE_TAG_XPATH = etree.XPath("//title")
 CANONICAL_XPATH = etree.XPath("//link[@rel='canonical']/@href")
+# The cheapest test of an element comes first in these paths: libxml2 evaluates the
+# predicates in order over every element of the page (a plain <div> has no class).
 HEADING_XPATH = etree.XPath(
-    "//h1 | //h2 | //h3 | //h4 | //*[self::div or self::p or self::span or self::strong or self::li or self::td]"
+    "//h1 | //h2 | //h3 | //h4 | //*[@class or @id][self::div or self::p or self::span or self::strong or self::li"
+    " or self::td]"
     "[contains(@class,'tit') or contains(@class,'subject') or contains(@class,'headline') or contains(@class,'heading')"
     " or contains(@id,'tit') or contains(@id,'subject')]"
 )
@@ -30,7 +33,8 @@ TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·<>]|::)\s+|\s*[|ㅣ]\s*")
 # After a site-name suffix is cut, a short section label may remain ("-정치").
 SECTION_SUFFIX = re.compile(r"\s*[-–—|ㅣ:]\s*[가-힣A-Za-z·/]{1,8}\s*$")
 SUBTITLE_XPATH = etree.XPath(
-    "//*[self::h2 or self::h3 or self::h4 or self::p or self::div or self::strong or self::em]"
+    "//*[contains(@class,'sub') or contains(@class,'summary')]"  # what every class below contains
+    "[self::h2 or self::h3 or self::h4 or self::p or self::div or self::strong or self::em]"
     "[contains(@class,'subtitle') or contains(@class,'sub-title') or contains(@class,'sub_title')"
     " or contains(@class,'subheading') or contains(@class,'sub-tit') or contains(@class,'sub_tit')"
     " or contains(@class,'summary') or contains(@class,'subhead')]"

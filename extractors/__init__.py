@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import time
 
-from lxml import etree
-
 from extractors.body import body_from_container, body_from_trafilatura, body_length, find_container
-from extractors.cleaning import compile_all, first_texts, normalise_space, parse_html
+from extractors.cleaning import PAGE_VISIBLE_TEXT_XPATH, compile_all, first_texts, normalise_space, parse_html
 from extractors.cms import CmsFamily, family_for_page
 from extractors.dates import find_dates
 from extractors.decoding import MAX_BYTES, decode_html, looks_binary
@@ -41,7 +39,6 @@ MIN_BODY_CHARS = 40
 # The DOM body wins unless script data holds clearly more of the story.
 DOM_BODY_ENOUGH_CHARS = 200
 SCRIPT_BODY_ADVANTAGE = 1.5
-VISIBLE_TEXT_XPATH = etree.XPath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
 
 
 class StageClock:
@@ -86,7 +83,7 @@ def extract_article(html: bytes | str, url: str, content_type: str | None = None
     site_name = meta.get("og:site_name") or script.site_name
     title = choose_title(root, meta, script.headline, site_name, first_texts(root, family.title_xpaths))
     subtitle = choose_subtitle(root, family, title)
-    page_text = normalise_space(" ".join(VISIBLE_TEXT_XPATH(root)))
+    page_text = normalise_space(" ".join(PAGE_VISIBLE_TEXT_XPATH(root)))
     published, modified = find_dates(root, meta, script, family, url, page_text, title)
     family_bylines = first_texts(root, family.byline_xpaths)
     clock.lap("metadata and dates")

@@ -157,8 +157,12 @@ def normalise_space(text: str) -> str:
     return SPACES.sub(" ", text or "").strip()
 
 
-# Text a reader sees: never the code of a <script> or <style> inside a heading or byline.
-ELEMENT_VISIBLE_TEXT_XPATH = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style)]")
+# Text a reader sees: never the code of a <script> or <style> (inside a heading or
+# byline, or anywhere on the page). The HTML parser keeps their content as their one
+# text child, so the parent is the only place to look (not every ancestor up to the root).
+READER_TEXT = "text()[not(parent::script or parent::style)]"
+ELEMENT_VISIBLE_TEXT_XPATH = etree.XPath(f".//{READER_TEXT}")
+PAGE_VISIBLE_TEXT_XPATH = etree.XPath(f"//body//{READER_TEXT}")
 
 
 def visible_text(element: etree._Element) -> str:

@@ -30,7 +30,10 @@ BLOCK_TAGS = frozenset(
     }
 )
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-SPACES = re.compile(r"[ \t\r\n\u00a0\u200b\u3000\ufeff]+")
+SPACE_CHARACTERS = " \t\r\n\u00a0\u200b\u3000\ufeff"
+# The runs of spaces normalise_space changes: one plain space is already what it
+# would write, and most runs in a page are just that.
+SPACES_TO_REPLACE = re.compile(f"[{SPACE_CHARACTERS}]{{2,}}|[{SPACE_CHARACTERS.replace(' ', '')}]")
 # Lists of links (related/popular headlines) are dropped when at least this
 # much text sits in them and more than this share of it is link text
 # (chosen on datasets/gold like the numbers in body.py).
@@ -154,7 +157,7 @@ def clean_container(container: etree._Element, extra_remove_xpaths: tuple = ()) 
 
 
 def normalise_space(text: str) -> str:
-    return SPACES.sub(" ", text or "").strip()
+    return SPACES_TO_REPLACE.sub(" ", text or "").strip()
 
 
 # Text a reader sees: never the code of a <script> or <style> (inside a heading or

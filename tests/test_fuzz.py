@@ -12,6 +12,7 @@ repeatable); `make fuzz` runs the long profile "fuzz" with a fresh seed.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from extractors import ArticleRecord, ExtractionError, extract_article
+from extractors.cleaning import SPACE_CHARACTERS, normalise_space
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 URL = "http://news.fuzz.example/news/articleView.html?idxno=1"
@@ -159,3 +161,9 @@ FOUND_BY_FUZZING = {
 def test_inputs_found_by_fuzzing(html):
     record = extract_article(html.encode("utf-8"), URL)
     assert record.canonical_url == URL and "예산안" in record.body
+
+
+@given(st.text(alphabet=st.sampled_from([*SPACE_CHARACTERS, "a", "가", ".", "\u2002"]), max_size=40))
+def test_normalise_space_writes_every_run_of_spaces_as_one_space(text):
+    """normalise_space replaces only the runs it has to (a lone plain space stays as it is)."""
+    assert normalise_space(text) == re.sub(f"[{SPACE_CHARACTERS}]+", " ", text).strip()

@@ -40,8 +40,8 @@ YEAR2_MARKS = "‘'’`"
 YEAR2 = rf"[{YEAR2_MARKS}](?P<yy>\d{{2}})"
 # What a date mention can begin with: a digit, the mark of a two-digit year,
 # a direction word or a relative year or month.
-DATE_FIRST_CHARACTERS = r"\d" + YEAR2_MARKS + "".join(
-    sorted({word[0] for word in (*DIRECTION_WORDS, *RELATIVE_YEAR, *RELATIVE_MONTH)}))
+DATE_FIRST_CHARACTERS = r"\d" + "".join(sorted(
+    {re.escape(word[0]) for word in (*YEAR2_MARKS, *DIRECTION_WORDS, *RELATIVE_YEAR, *RELATIVE_MONTH)}))
 
 
 def _pattern(name: str, regex: str, example: str, expected: str) -> DatePattern:

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from .lexicons import currency_words, exchange_rates
-from .rules import starting_with
+from .rules import first_letters, starting_with
 
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 SMALL_UNITS = {"천": 1_000, "백": 100, "십": 10}
@@ -50,9 +50,8 @@ def money_regex() -> re.Pattern:
     before = "|".join(map(re.escape, before_words))
     amount = amount_pattern()
     # A match begins with a digit or with a currency word written before the amount.
-    first_characters = r"\d" + "".join(sorted({re.escape(word[0]) for word in before_words}))
     return re.compile(starting_with(
-        first_characters,
+        r"\d" + first_letters(before_words),
         rf"(?<![\d.,])(?:(?P<low>{amount})\s?[~∼]\s?)?(?P<amount>{amount})\s?여?\s?(?P<after>{after})"
         rf"|(?P<before>{before})\s?(?P<amount2>{amount})"
     ))

@@ -16,7 +16,7 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
 
-from .rules import starting_with
+from .rules import first_letters, starting_with
 
 DIRECTION_WORDS = ("지난", "오는", "이번")
 DIRECTION = rf"(?:(?P<dir>{'|'.join(DIRECTION_WORDS)})\s?)?"
@@ -40,8 +40,7 @@ YEAR2_MARKS = "‘'’`"
 YEAR2 = rf"[{YEAR2_MARKS}](?P<yy>\d{{2}})"
 # What a date mention can begin with: a digit, the mark of a two-digit year,
 # a direction word or a relative year or month.
-DATE_FIRST_CHARACTERS = r"\d" + "".join(sorted(
-    {re.escape(word[0]) for word in (*YEAR2_MARKS, *DIRECTION_WORDS, *RELATIVE_YEAR, *RELATIVE_MONTH)}))
+DATE_FIRST_CHARACTERS = r"\d" + first_letters((*YEAR2_MARKS, *DIRECTION_WORDS, *RELATIVE_YEAR, *RELATIVE_MONTH))
 
 
 def _pattern(name: str, regex: str, example: str, expected: str) -> DatePattern:
